@@ -1,0 +1,7 @@
+using System.CommandLine;
+using Lakehouse.Cli;
+
+var root = new RootCommand("lakehouse: the operator's tool for the Lakehouse retail analytics SDK.");
+root.Subcommands.Add(DbCommands.Create());
+
+return await root.Parse(args).InvokeAsync().ConfigureAwait(false);

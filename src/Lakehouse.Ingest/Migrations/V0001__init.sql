@@ -1,0 +1,3 @@
+-- Lakehouse.Ingest: first migration.
+CREATE EXTENSION IF NOT EXISTS pgcrypto;
+CREATE SCHEMA IF NOT EXISTS scout;

@@ -1,0 +1,2 @@
+-- Lakehouse.Medallion: first migration.
+CREATE SCHEMA IF NOT EXISTS scout;

@@ -1,0 +1,5 @@
+-- Lakehouse.Odoo: first migration.
+CREATE EXTENSION IF NOT EXISTS pgcrypto;
+CREATE SCHEMA IF NOT EXISTS odoo;
+CREATE SCHEMA IF NOT EXISTS odoo_seed;
+CREATE SCHEMA IF NOT EXISTS catalog;

@@ -1,0 +1,2 @@
+-- Lakehouse.Publisher: first migration.
+CREATE SCHEMA IF NOT EXISTS publisher;
