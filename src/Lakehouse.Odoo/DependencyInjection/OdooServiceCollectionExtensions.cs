@@ -28,6 +28,13 @@ public static class OdooServiceCollectionExtensions
             options.Configure(configure);
         }
 
+        if (services.Any(static d => d.ServiceType == typeof(OdooRegistrationMarker)))
+        {
+            // Registered before: only the extra configuration above is new.
+            return new LakehouseOdooBuilder(services);
+        }
+
+        services.AddSingleton<OdooRegistrationMarker>();
         options.Validate(static o => o.LeaseDuration >= TimeSpan.FromSeconds(1) && o.RetryBaseDelay >= TimeSpan.Zero
                 && o.RetryMaxDelay >= o.RetryBaseDelay && o.PollInterval > TimeSpan.Zero,
             "OdooOptions: LeaseDuration must be at least 1 s, RetryBaseDelay ≥ 0, RetryMaxDelay ≥ RetryBaseDelay and PollInterval > 0.")
@@ -95,6 +102,8 @@ public sealed class LakehouseOdooBuilder
         return this;
     }
 }
+
+internal sealed class OdooRegistrationMarker;
 
 /// <summary>Source-generated validation of <see cref="OdooOptions"/> (names each bad member).</summary>
 [OptionsValidator]
