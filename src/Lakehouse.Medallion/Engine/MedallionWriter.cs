@@ -222,59 +222,64 @@ internal static class MedallionWriter
             await products.CompleteAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        using var merge = new NpgsqlCommand("""
+        using var merge = new NpgsqlBatch(connection, tx);
+        merge.BatchCommands.Add(new NpgsqlBatchCommand("""
             INSERT INTO scout.gold_store_day_customers AS g (store_id, date_key, customer_id, tenant_id, is_new, is_returning, is_vip)
             SELECT store_id, date_key, customer_id, tenant_id, is_new, is_returning, is_vip FROM stage_gold_customers
             ON CONFLICT (store_id, date_key, customer_id) DO UPDATE
-            SET is_new = g.is_new OR excluded.is_new, is_returning = g.is_returning OR excluded.is_returning, is_vip = g.is_vip OR excluded.is_vip;
-
+            SET is_new = g.is_new OR excluded.is_new, is_returning = g.is_returning OR excluded.is_returning, is_vip = g.is_vip OR excluded.is_vip
+            """));
+        merge.BatchCommands.Add(new NpgsqlBatchCommand("""
             INSERT INTO scout.gold_daily_metrics AS g (store_id, date_key, tenant_id, transaction_count, total_sales, total_discount,
-                net_sales, unique_customers, new_customers, returning_customers, vip_customers, units_sold, avg_basket_size,
-                avg_transaction_value, morning_sales, afternoon_sales, evening_sales, night_sales, campaign_transactions, campaign_sales, updated_at)
+            net_sales, unique_customers, new_customers, returning_customers, vip_customers, units_sold, avg_basket_size,
+            avg_transaction_value, morning_sales, afternoon_sales, evening_sales, night_sales, campaign_transactions, campaign_sales, updated_at)
             SELECT store_id, date_key, tenant_id, transaction_count, total_sales, total_discount, net_sales, 0, 0, 0, 0, units_sold, 0, 0,
-                   morning_sales, afternoon_sales, evening_sales, night_sales, campaign_transactions, campaign_sales, $1
+            morning_sales, afternoon_sales, evening_sales, night_sales, campaign_transactions, campaign_sales, $1
             FROM stage_gold_daily
             ON CONFLICT (store_id, date_key) DO UPDATE SET
-                transaction_count = g.transaction_count + excluded.transaction_count,
-                total_sales = g.total_sales + excluded.total_sales,
-                total_discount = g.total_discount + excluded.total_discount,
-                net_sales = g.net_sales + excluded.net_sales,
-                units_sold = g.units_sold + excluded.units_sold,
-                morning_sales = g.morning_sales + excluded.morning_sales,
-                afternoon_sales = g.afternoon_sales + excluded.afternoon_sales,
-                evening_sales = g.evening_sales + excluded.evening_sales,
-                night_sales = g.night_sales + excluded.night_sales,
-                campaign_transactions = g.campaign_transactions + excluded.campaign_transactions,
-                campaign_sales = g.campaign_sales + excluded.campaign_sales,
-                updated_at = excluded.updated_at;
-
+            transaction_count = g.transaction_count + excluded.transaction_count,
+            total_sales = g.total_sales + excluded.total_sales,
+            total_discount = g.total_discount + excluded.total_discount,
+            net_sales = g.net_sales + excluded.net_sales,
+            units_sold = g.units_sold + excluded.units_sold,
+            morning_sales = g.morning_sales + excluded.morning_sales,
+            afternoon_sales = g.afternoon_sales + excluded.afternoon_sales,
+            evening_sales = g.evening_sales + excluded.evening_sales,
+            night_sales = g.night_sales + excluded.night_sales,
+            campaign_transactions = g.campaign_transactions + excluded.campaign_transactions,
+            campaign_sales = g.campaign_sales + excluded.campaign_sales,
+            updated_at = excluded.updated_at
+            """));
+        merge.BatchCommands.Add(new NpgsqlBatchCommand("""
             UPDATE scout.gold_daily_metrics g SET
-                unique_customers = coalesce(c.unique_customers, 0),
-                new_customers = coalesce(c.new_customers, 0),
-                returning_customers = coalesce(c.returning_customers, 0),
-                vip_customers = coalesce(c.vip_customers, 0),
-                avg_basket_size = round(g.units_sold / g.transaction_count, 4),
-                avg_transaction_value = round(g.net_sales / g.transaction_count, 4)
+            unique_customers = coalesce(c.unique_customers, 0),
+            new_customers = coalesce(c.new_customers, 0),
+            returning_customers = coalesce(c.returning_customers, 0),
+            vip_customers = coalesce(c.vip_customers, 0),
+            avg_basket_size = round(g.units_sold / g.transaction_count, 4),
+            avg_transaction_value = round(g.net_sales / g.transaction_count, 4)
             FROM stage_gold_daily s
             LEFT JOIN (
-                SELECT c.store_id, c.date_key, count(*) AS unique_customers, count(*) FILTER (WHERE c.is_new) AS new_customers,
-                       count(*) FILTER (WHERE c.is_returning) AS returning_customers, count(*) FILTER (WHERE c.is_vip) AS vip_customers
-                FROM scout.gold_store_day_customers c
-                JOIN stage_gold_daily d ON d.store_id = c.store_id AND d.date_key = c.date_key
-                GROUP BY c.store_id, c.date_key) c ON c.store_id = s.store_id AND c.date_key = s.date_key
-            WHERE g.store_id = s.store_id AND g.date_key = s.date_key;
-
+            SELECT c.store_id, c.date_key, count(*) AS unique_customers, count(*) FILTER (WHERE c.is_new) AS new_customers,
+            count(*) FILTER (WHERE c.is_returning) AS returning_customers, count(*) FILTER (WHERE c.is_vip) AS vip_customers
+            FROM scout.gold_store_day_customers c
+            JOIN stage_gold_daily d ON d.store_id = c.store_id AND d.date_key = c.date_key
+            GROUP BY c.store_id, c.date_key) c ON c.store_id = s.store_id AND c.date_key = s.date_key
+            WHERE g.store_id = s.store_id AND g.date_key = s.date_key
+            """));
+        merge.BatchCommands.Add(new NpgsqlBatchCommand("""
             INSERT INTO scout.gold_geo_store_daily AS g (store_id, date_key, region_psgc, province_psgc, tenant_id, transaction_count, peso_total)
             SELECT store_id, date_key, region_psgc, province_psgc, tenant_id, transaction_count, peso_total FROM stage_gold_geo
             ON CONFLICT (store_id, date_key, region_psgc, province_psgc) DO UPDATE
-            SET transaction_count = g.transaction_count + excluded.transaction_count, peso_total = g.peso_total + excluded.peso_total;
-
+            SET transaction_count = g.transaction_count + excluded.transaction_count, peso_total = g.peso_total + excluded.peso_total
+            """));
+        merge.BatchCommands.Add(new NpgsqlBatchCommand("""
             INSERT INTO scout.gold_product_store_daily AS g (product_id, store_id, date_key, tenant_id, units, revenue)
             SELECT product_id, store_id, date_key, tenant_id, units, revenue FROM stage_gold_products
             ON CONFLICT (product_id, store_id, date_key) DO UPDATE
-            SET units = g.units + excluded.units, revenue = g.revenue + excluded.revenue;
-            """, connection, tx);
-        merge.Parameters.Add(new NpgsqlParameter { Value = now });
+            SET units = g.units + excluded.units, revenue = g.revenue + excluded.revenue
+            """));
+        merge.BatchCommands[1].Parameters.Add(new NpgsqlParameter { Value = now });
         await merge.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
