@@ -176,4 +176,24 @@ public sealed class PostgresMedallionTests(PostgresDatabase db) : IClassFixture<
             Assert.Equal(SnapshotText.Of(memory.Snapshot()), SnapshotText.Of(await Runner().ReadSnapshotAsync()));
         }
     }
+
+    [Fact]
+    public async Task DataQuality_reports_freshness_lag_until_the_run_then_passes_with_no_orphans()
+    {
+        List<BronzeRow> rows = BronzeCorpus.Generate(seed: 21, count: 100);
+        await InsertBronzeAsync(rows);
+        var clock = new ManualTimeProvider(rows.Min(r => r.IngestedAt).AddHours(1).ToUniversalTime());
+        var checker = new DataQualityChecker(db.DataSource, null, clock);
+
+        DataQualityResult before = (await checker.RunAsync()).Single(r => r.Check == "freshness_seconds");
+        Assert.False(before.Passed);
+        Assert.Equal(3600m, before.Value);
+
+        await Runner().RunAsync();
+        IReadOnlyList<DataQualityResult> after = await checker.RunAsync();
+        Assert.True(after.Single(r => r.Check == "freshness_seconds").Passed);
+        Assert.Equal(0m, after.Single(r => r.Check == "orphan_silver_stores").Value);
+        Assert.Equal(0m, after.Single(r => r.Check == "orphan_line_products").Value);
+        Assert.Equal(10L, await db.ScalarAsync<long>("SELECT count(*) FROM scout.dq_results"));
+    }
 }
