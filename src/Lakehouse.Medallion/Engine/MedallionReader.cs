@@ -125,7 +125,23 @@ internal static class MedallionReader
         await ForEachAsync(connection, "SELECT store_id, region_psgc FROM scout.dim_store", r =>
             storeRegion[r.GetString(0)] = NullableString(r, 1), cancellationToken).ConfigureAwait(false);
 
-        return MedallionSnapshot.Create(silver, quarantine, daily, customers, geo, products, storeRegion, anomalyThreshold);
+        var rfm = new List<CustomerRfm>();
+        await ForEachAsync(connection, """
+            SELECT customer_id, tenant_id, as_of_date, recency_days, frequency, monetary, r_score, f_score, m_score, segment
+            FROM scout.platinum_customer_rfm
+            """, r => rfm.Add(new CustomerRfm(r.GetString(0), r.GetString(1), r.GetFieldValue<DateOnly>(2), r.GetInt32(3), r.GetInt64(4),
+                r.GetDecimal(5), r.GetInt32(6), r.GetInt32(7), r.GetInt32(8), r.GetString(9))), cancellationToken).ConfigureAwait(false);
+        var velocity = new List<ProductVelocity>();
+        await ForEachAsync(connection, "SELECT product_id, scope, scope_id, tenant_id, as_of_date, units_7d, units_30d FROM scout.platinum_product_velocity", r =>
+            velocity.Add(new ProductVelocity(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetFieldValue<DateOnly>(4),
+                r.GetDecimal(5), r.GetDecimal(6))), cancellationToken).ConfigureAwait(false);
+        var anomalies = new List<StoreAnomaly>();
+        await ForEachAsync(connection, "SELECT store_id, date_key, tenant_id, net_sales, median, mad, robust_z, is_anomaly FROM scout.platinum_store_anomalies", r =>
+            anomalies.Add(new StoreAnomaly(r.GetString(0), r.GetFieldValue<DateOnly>(1), r.GetString(2), r.GetDecimal(3),
+                r.IsDBNull(4) ? null : r.GetDecimal(4), r.IsDBNull(5) ? null : r.GetDecimal(5), r.IsDBNull(6) ? null : r.GetDecimal(6),
+                r.GetBoolean(7))), cancellationToken).ConfigureAwait(false);
+
+        return MedallionSnapshot.Create(silver, quarantine, daily, customers, geo, products, storeRegion, anomalyThreshold, (rfm, velocity, anomalies));
     }
 
     private static string? NullableString(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);

@@ -81,6 +81,10 @@ public sealed partial class MedallionRunner
             {
                 total = total with { Watermark = await WatermarkAsync(connection, null, cancellationToken).ConfigureAwait(false) };
             }
+            else
+            {
+                await PlatinumWriter.RefreshAsync(connection, _options.AnomalyThreshold, cancellationToken).ConfigureAwait(false);
+            }
 
             Log.Ran(_logger, total.BronzeRead, total.SilverInserted, total.Quarantined, total.Watermark);
             return total;

@@ -38,7 +38,8 @@ public sealed record MedallionSnapshot
         IEnumerable<GoldGeoStoreDaily> geo,
         IEnumerable<GoldProductStoreDaily> products,
         IReadOnlyDictionary<string, string?> storeRegion,
-        decimal anomalyThreshold)
+        decimal anomalyThreshold,
+        (IEnumerable<CustomerRfm> Rfm, IEnumerable<ProductVelocity> Velocity, IEnumerable<StoreAnomaly> Anomalies)? platinum = null)
     {
         List<SilverTransaction> silverList = [.. silver.OrderBy(s => s.StoreId, StringComparer.Ordinal).ThenBy(s => s.TransactionId, StringComparer.Ordinal)];
         List<GoldDailyMetrics> dailyList = [.. daily.OrderBy(d => d.StoreId, StringComparer.Ordinal).ThenBy(d => d.DateKey)];
@@ -55,9 +56,13 @@ public sealed record MedallionSnapshot
                 .OrderBy(g => g.StoreId, StringComparer.Ordinal).ThenBy(g => g.DateKey)
                 .ThenBy(g => g.RegionCode, StringComparer.Ordinal).ThenBy(g => g.ProvinceCode, StringComparer.Ordinal)],
             GoldProducts = productList,
-            Rfm = PlatinumCalculator.Rfm(silverList),
-            Velocity = PlatinumCalculator.Velocity(productList, storeRegion),
-            Anomalies = PlatinumCalculator.Anomalies(dailyList, anomalyThreshold),
+            Rfm = platinum is { } p1 ? [.. p1.Rfm.OrderBy(r => r.CustomerId, StringComparer.Ordinal)] : PlatinumCalculator.Rfm(silverList),
+            Velocity = platinum is { } p2
+                ? [.. p2.Velocity.OrderBy(v => v.ProductId, StringComparer.Ordinal).ThenBy(v => v.Scope, StringComparer.Ordinal).ThenBy(v => v.ScopeId, StringComparer.Ordinal)]
+                : PlatinumCalculator.Velocity(productList, storeRegion),
+            Anomalies = platinum is { } p3
+                ? [.. p3.Anomalies.OrderBy(a => a.StoreId, StringComparer.Ordinal).ThenBy(a => a.DateKey)]
+                : PlatinumCalculator.Anomalies(dailyList, anomalyThreshold),
         };
     }
 }

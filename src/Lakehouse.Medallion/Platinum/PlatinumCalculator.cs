@@ -11,7 +11,7 @@ internal static class PlatinumCalculator
 
     public static List<CustomerRfm> Rfm(IEnumerable<SilverTransaction> silver)
     {
-        var byCustomer = new Dictionary<string, (string Tenant, DateOnly Last, long Count, decimal Sum)>(StringComparer.Ordinal);
+        var byCustomer = new Dictionary<string, CustomerTotals>(StringComparer.Ordinal);
         DateOnly asOf = DateOnly.MinValue;
         foreach (SilverTransaction t in silver)
         {
@@ -21,41 +21,50 @@ internal static class PlatinumCalculator
                 continue;
             }
 
-            byCustomer.TryGetValue(t.CustomerId, out var c);
-            byCustomer[t.CustomerId] = (c.Tenant ?? t.TenantId, t.DateKey > c.Last ? t.DateKey : c.Last, c.Count + 1, c.Sum + t.NetAmount);
+            byCustomer[t.CustomerId] = byCustomer.TryGetValue(t.CustomerId, out CustomerTotals c)
+                ? c with { LastDate = t.DateKey > c.LastDate ? t.DateKey : c.LastDate, Count = c.Count + 1, Sum = c.Sum + t.NetAmount }
+                : new CustomerTotals(t.CustomerId, t.TenantId, t.DateKey, 1, t.NetAmount);
         }
 
-        var rows = byCustomer.Select(kv => (Id: kv.Key, kv.Value.Tenant, Recency: asOf.DayNumber - kv.Value.Last.DayNumber, kv.Value.Count, kv.Value.Sum)).ToList();
+        return Rfm(byCustomer.Values, asOf);
+    }
+
+    /// <summary>RFM from per-customer totals (the PostgreSQL engine gets these from one GROUP BY).</summary>
+    public static List<CustomerRfm> Rfm(IEnumerable<CustomerTotals> customers, DateOnly asOf)
+    {
+        var rows = customers.Select(c => (c.Id, c.TenantId, Recency: asOf.DayNumber - c.LastDate.DayNumber, c.Count, c.Sum)).ToList();
         int n = rows.Count;
 
         // Quintiles by rank with ties broken by customer id, so the scores do not depend on input order.
-        Dictionary<string, int> Scores<T>(Func<(string Id, string Tenant, int Recency, long Count, decimal Sum), T> key, bool descendingIsBetter)
+        Dictionary<string, int> Scores<T>(Func<(string Id, string TenantId, int Recency, long Count, decimal Sum), T> key, bool ascendingIsBetter)
         {
-            var ordered = descendingIsBetter
+            var ordered = ascendingIsBetter
                 ? rows.OrderBy(key).ThenBy(r => r.Id, StringComparer.Ordinal).ToList()
                 : rows.OrderByDescending(key).ThenBy(r => r.Id, StringComparer.Ordinal).ToList();
             var scores = new Dictionary<string, int>(n, StringComparer.Ordinal);
             for (int i = 0; i < ordered.Count; i++)
             {
-                scores[ordered[i].Id] = 1 + (int)(5L * i / n);
+                scores[ordered[i].Id] = 5 - (int)(5L * i / n);
             }
 
             return scores;
         }
 
-        Dictionary<string, int> r = Scores(x => x.Recency, descendingIsBetter: false); // fewer days = better
-        Dictionary<string, int> f = Scores(x => x.Count, descendingIsBetter: true);
-        Dictionary<string, int> m = Scores(x => x.Sum, descendingIsBetter: true);
+        Dictionary<string, int> r = Scores(x => x.Recency, ascendingIsBetter: true); // fewer days = better
+        Dictionary<string, int> f = Scores(x => x.Count, ascendingIsBetter: false);
+        Dictionary<string, int> m = Scores(x => x.Sum, ascendingIsBetter: false);
         var result = new List<CustomerRfm>(n);
         foreach (var row in rows)
         {
             int rs = r[row.Id], fs = f[row.Id], ms = m[row.Id];
-            result.Add(new CustomerRfm(row.Id, row.Tenant, asOf, row.Recency, row.Count, row.Sum, rs, fs, ms, Segment(rs, fs)));
+            result.Add(new CustomerRfm(row.Id, row.TenantId, asOf, row.Recency, row.Count, row.Sum, rs, fs, ms, Segment(rs, fs)));
         }
 
         result.Sort(static (a, b) => string.CompareOrdinal(a.CustomerId, b.CustomerId));
         return result;
     }
+
+    internal readonly record struct CustomerTotals(string Id, string TenantId, DateOnly LastDate, long Count, decimal Sum);
 
     internal static string Segment(int r, int f) => (r, f) switch
     {
