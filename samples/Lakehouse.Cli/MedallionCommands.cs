@@ -1,0 +1,96 @@
+using System.CommandLine;
+using System.Globalization;
+using Lakehouse.Medallion;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Spectre.Console;
+
+namespace Lakehouse.Cli;
+
+/// <summary><c>lakehouse run</c> and <c>lakehouse gold</c>: the medallion pipeline against PostgreSQL.</summary>
+internal static class MedallionCommands
+{
+    public static IEnumerable<Command> Create()
+    {
+        Option<string> connection = CommonOptions.Connection();
+        var run = new Command("run", "Run one incremental medallion pass (bronze → silver → gold → platinum) and the data-quality checks.")
+        {
+            connection,
+        };
+        run.SetAction(async (parse, cancellationToken) =>
+        {
+            await using NpgsqlDataSource dataSource = NpgsqlDataSource.Create(parse.GetValue(connection)!);
+            await MedallionSchema.MigrateAsync(dataSource, null, cancellationToken).ConfigureAwait(false);
+            var runner = new MedallionRunner(dataSource, PlaceResolution.Default, Options.Create(new MedallionOptions()));
+            TextWriter output = parse.InvocationConfiguration.Output;
+            MedallionRunResult result = await runner.RunAsync(
+                new Progress<MedallionRunResult>(p => output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  … {p.BronzeRead} bronze rows, watermark {p.Watermark}"))),
+                cancellationToken).ConfigureAwait(false);
+            if (result.Skipped)
+            {
+                await output.WriteLineAsync("another run holds the lock: nothing done").ConfigureAwait(false);
+                return 0;
+            }
+
+            IReadOnlyList<DataQualityResult> checks = await new DataQualityChecker(dataSource).RunAsync(cancellationToken).ConfigureAwait(false);
+            var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) });
+            var table = new Table().AddColumns("measure", "value");
+            table.AddRow("bronze rows read", result.BronzeRead.ToString(CultureInfo.InvariantCulture));
+            table.AddRow("silver inserted", result.SilverInserted.ToString(CultureInfo.InvariantCulture));
+            table.AddRow("quarantined", result.Quarantined.ToString(CultureInfo.InvariantCulture));
+            table.AddRow("gold store-days touched", result.GoldStoreDaysTouched.ToString(CultureInfo.InvariantCulture));
+            table.AddRow("watermark", result.Watermark.ToString(CultureInfo.InvariantCulture));
+            foreach (DataQualityResult check in checks)
+            {
+                table.AddRow("dq " + check.Check, (check.Passed ? "ok " : "FAIL ") + check.Value.ToString(CultureInfo.InvariantCulture));
+            }
+
+            console.Write(table);
+            return 0;
+        });
+
+        Option<string> goldConnection = CommonOptions.Connection();
+        var date = new Option<string>("--date", "-d") { Description = "The Philippine local date, yyyy-MM-dd.", Required = true };
+        var gold = new Command("gold", "Print one day's gold_daily_metrics.") { goldConnection, date };
+        gold.SetAction(async (parse, cancellationToken) =>
+        {
+            if (!DateOnly.TryParseExact(parse.GetValue(date), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out DateOnly day))
+            {
+                await parse.InvocationConfiguration.Error.WriteLineAsync($"--date '{parse.GetValue(date)}' is not yyyy-MM-dd").ConfigureAwait(false);
+                return 2;
+            }
+
+            await using NpgsqlDataSource dataSource = NpgsqlDataSource.Create(parse.GetValue(goldConnection)!);
+            await using NpgsqlCommand command = dataSource.CreateCommand("""
+                SELECT store_id, transaction_count, total_sales, total_discount, net_sales, unique_customers, units_sold,
+                       avg_transaction_value, campaign_transactions
+                FROM scout.gold_daily_metrics WHERE date_key = $1 ORDER BY store_id
+                """);
+            command.Parameters.Add(new NpgsqlParameter { Value = day });
+            var table = new Table().AddColumns("store", "txns", "gross", "discount", "net", "customers", "units", "avg value", "campaign txns");
+            int rows = 0;
+            await using (NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    rows++;
+                    table.AddRow(Enumerable.Range(0, 9).Select(i => Convert.ToString(reader.GetValue(i), CultureInfo.InvariantCulture) ?? "").ToArray());
+                }
+            }
+
+            var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(parse.InvocationConfiguration.Output) });
+            console.Write(table);
+            console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{rows} store(s) on {day:yyyy-MM-dd}"));
+            return 0;
+        });
+
+        return [run, gold];
+    }
+}
+
+/// <summary>The place resolver the tool uses: Lakehouse.Geo's, wired in when available.</summary>
+internal static class PlaceResolution
+{
+    public static PlaceResolver? Default => null;
+}

@@ -1,0 +1,77 @@
+namespace Lakehouse.Medallion;
+
+/// <summary>Every layer's rows at one moment, in a canonical order, from either engine (so the two compare equal).</summary>
+public sealed record MedallionSnapshot
+{
+    /// <summary>Silver transactions ordered by store and transaction id, each with its line items.</summary>
+    public required IReadOnlyList<SilverTransaction> Silver { get; init; }
+
+    /// <summary>Quarantined bronze rows ordered by bronze id.</summary>
+    public required IReadOnlyList<QuarantinedEvent> Quarantine { get; init; }
+
+    /// <summary>Gold store-days ordered by store and date.</summary>
+    public required IReadOnlyList<GoldDailyMetrics> GoldDaily { get; init; }
+
+    /// <summary>Distinct customers per store-day.</summary>
+    public required IReadOnlyList<GoldStoreDayCustomer> GoldCustomers { get; init; }
+
+    /// <summary>Per store, day and place.</summary>
+    public required IReadOnlyList<GoldGeoStoreDaily> GoldGeo { get; init; }
+
+    /// <summary>Per product, store and day.</summary>
+    public required IReadOnlyList<GoldProductStoreDaily> GoldProducts { get; init; }
+
+    /// <summary>Customer RFM segments.</summary>
+    public required IReadOnlyList<CustomerRfm> Rfm { get; init; }
+
+    /// <summary>Product velocity per store and per region.</summary>
+    public required IReadOnlyList<ProductVelocity> Velocity { get; init; }
+
+    /// <summary>Store-day anomaly scores.</summary>
+    public required IReadOnlyList<StoreAnomaly> Anomalies { get; init; }
+
+    internal static MedallionSnapshot Create(
+        IEnumerable<SilverTransaction> silver,
+        IEnumerable<QuarantinedEvent> quarantine,
+        IEnumerable<GoldDailyMetrics> daily,
+        IEnumerable<GoldStoreDayCustomer> customers,
+        IEnumerable<GoldGeoStoreDaily> geo,
+        IEnumerable<GoldProductStoreDaily> products,
+        IReadOnlyDictionary<string, string?> storeRegion,
+        decimal anomalyThreshold,
+        (IEnumerable<CustomerRfm> Rfm, IEnumerable<ProductVelocity> Velocity, IEnumerable<StoreAnomaly> Anomalies)? platinum = null)
+    {
+        List<SilverTransaction> silverList = [.. silver.OrderBy(s => s.StoreId, StringComparer.Ordinal).ThenBy(s => s.TransactionId, StringComparer.Ordinal)];
+        List<GoldDailyMetrics> dailyList = [.. daily.OrderBy(d => d.StoreId, StringComparer.Ordinal).ThenBy(d => d.DateKey)];
+        List<GoldProductStoreDaily> productList = [.. products
+            .OrderBy(p => p.ProductId, StringComparer.Ordinal).ThenBy(p => p.StoreId, StringComparer.Ordinal).ThenBy(p => p.DateKey)];
+        return new MedallionSnapshot
+        {
+            Silver = silverList,
+            Quarantine = [.. quarantine.OrderBy(q => q.BronzeId)],
+            GoldDaily = dailyList,
+            GoldCustomers = [.. customers
+                .OrderBy(c => c.StoreId, StringComparer.Ordinal).ThenBy(c => c.DateKey).ThenBy(c => c.CustomerId, StringComparer.Ordinal)],
+            GoldGeo = [.. geo
+                .OrderBy(g => g.StoreId, StringComparer.Ordinal).ThenBy(g => g.DateKey)
+                .ThenBy(g => g.RegionCode, StringComparer.Ordinal).ThenBy(g => g.ProvinceCode, StringComparer.Ordinal)],
+            GoldProducts = productList,
+            Rfm = platinum is { } p1 ? [.. p1.Rfm.OrderBy(r => r.CustomerId, StringComparer.Ordinal)] : PlatinumCalculator.Rfm(silverList),
+            Velocity = platinum is { } p2
+                ? [.. p2.Velocity.OrderBy(v => v.ProductId, StringComparer.Ordinal).ThenBy(v => v.Scope, StringComparer.Ordinal).ThenBy(v => v.ScopeId, StringComparer.Ordinal)]
+                : PlatinumCalculator.Velocity(productList, storeRegion),
+            Anomalies = platinum is { } p3
+                ? [.. p3.Anomalies.OrderBy(a => a.StoreId, StringComparer.Ordinal).ThenBy(a => a.DateKey)]
+                : PlatinumCalculator.Anomalies(dailyList, anomalyThreshold),
+        };
+    }
+}
+
+/// <summary>What one medallion run did.</summary>
+/// <param name="BronzeRead">Bronze rows read after the watermark.</param>
+/// <param name="SilverInserted">New silver transactions.</param>
+/// <param name="Quarantined">Rows sent to quarantine.</param>
+/// <param name="GoldStoreDaysTouched">Store-days whose gold changed.</param>
+/// <param name="Watermark">The bronze id the run reached.</param>
+/// <param name="Skipped">True when another run held the lock and this one did nothing.</param>
+public sealed record MedallionRunResult(long BronzeRead, long SilverInserted, long Quarantined, long GoldStoreDaysTouched, long Watermark, bool Skipped);
