@@ -1,0 +1,88 @@
+using System.CommandLine;
+using System.Security.Cryptography;
+using System.Text;
+using Lakehouse.Testing;
+
+namespace Lakehouse.Cli.Tests;
+
+public sealed class DbAndMedallionCommandTests(PostgresDatabase db) : IClassFixture<PostgresDatabase>
+{
+    [Fact]
+    public async Task Db_migrate_applies_every_package_then_reports_up_to_date()
+    {
+        var fresh = new PostgresDatabase();
+        await fresh.InitializeAsync();
+        (int ExitCode, string Output, string Error) first, second;
+        try
+        {
+            first = await CliRunner.RunAsync(DbCommands.Create(), "db", "migrate", "--connection", fresh.ConnectionString);
+            second = await CliRunner.RunAsync(DbCommands.Create(), "db", "migrate", "--connection", fresh.ConnectionString);
+        }
+        finally
+        {
+            await fresh.DisposeAsync();
+        }
+
+        Assert.Equal(0, first.ExitCode);
+        Assert.Contains("applied ingest V0001__init", first.Output, StringComparison.Ordinal);
+        Assert.Contains("applied medallion V0002__layers", first.Output, StringComparison.Ordinal);
+        Assert.Contains("applied odoo V0002__event_store", first.Output, StringComparison.Ordinal);
+        Assert.Equal(0, second.ExitCode);
+        Assert.Contains("database is up to date", second.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Db_migrate_without_connection_is_a_usage_error()
+    {
+        string? saved = Environment.GetEnvironmentVariable(CommonOptions.ConnectionVariable);
+        Environment.SetEnvironmentVariable(CommonOptions.ConnectionVariable, null);
+        try
+        {
+            var result = await CliRunner.RunAsync(DbCommands.Create(), "db", "migrate");
+            Assert.NotEqual(0, result.ExitCode);
+            Assert.Contains("--connection is required", result.Error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(CommonOptions.ConnectionVariable, saved);
+        }
+    }
+
+    [Fact]
+    public async Task Run_then_gold_prints_the_days_gold_from_a_real_database()
+    {
+        await CliRunner.RunAsync(DbCommands.Create(), "db", "migrate", "--connection", db.ConnectionString);
+        await db.ExecuteAsync("""
+            CREATE TABLE IF NOT EXISTS scout.bronze_transactions (
+                id bigserial PRIMARY KEY, store_id text NOT NULL, event_hash bytea NOT NULL, raw text NOT NULL,
+                device_id text, ingested_at timestamptz NOT NULL DEFAULT now())
+            """);
+        foreach (string raw in new[]
+        {
+            """{"store_id":"S1","transaction_id":"a","ts":"2026-11-21T09:00:00+08:00","peso_value":150.50}""",
+            """{"store_id":"S1","transaction_id":"b","ts":"2026-11-21T19:00:00+08:00","peso_value":49.50}""",
+            """{"store_id":"S2","transaction_id":"c","ts":"2026-11-21T23:30:00+08:00","peso_value":10}""",
+        })
+        {
+            await using var insert = db.DataSource.CreateCommand("INSERT INTO scout.bronze_transactions (store_id, event_hash, raw) VALUES ($1, $2, $3)");
+            insert.Parameters.Add(new Npgsql.NpgsqlParameter { Value = raw.Contains("S1", StringComparison.Ordinal) ? "S1" : "S2" });
+            insert.Parameters.Add(new Npgsql.NpgsqlParameter { Value = SHA256.HashData(Encoding.UTF8.GetBytes(raw)) });
+            insert.Parameters.Add(new Npgsql.NpgsqlParameter { Value = raw });
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        Command run = MedallionCommands.Create().Single(c => c.Name == "run");
+        Command gold = MedallionCommands.Create().Single(c => c.Name == "gold");
+        var ran = await CliRunner.RunAsync(run, "run", "--connection", db.ConnectionString);
+        var printed = await CliRunner.RunAsync(gold, "gold", "--connection", db.ConnectionString, "--date", "2026-11-21");
+        var badDate = await CliRunner.RunAsync(gold, "gold", "--connection", db.ConnectionString, "--date", "21/11/2026");
+
+        Assert.Equal(0, ran.ExitCode);
+        Assert.Contains("silver inserted", ran.Output, StringComparison.Ordinal);
+        Assert.Equal(0, printed.ExitCode);
+        Assert.Contains("200.00", printed.Output, StringComparison.Ordinal);
+        Assert.Contains("2 store(s) on 2026-11-21", printed.Output, StringComparison.Ordinal);
+        Assert.Equal(2, badDate.ExitCode);
+        Assert.Contains("is not yyyy-MM-dd", badDate.Error, StringComparison.Ordinal);
+    }
+}
