@@ -1,0 +1,108 @@
+using System.Buffers;
+
+namespace Lakehouse.Ingest;
+
+/// <summary>Header parsing and window checks shared by both webhook schemes.</summary>
+internal static class WebhookHeaders
+{
+    /// <summary>Above this, the signed content goes in a pooled array instead of on the stack.</summary>
+    internal const int StackContentLimit = 512;
+
+    /// <summary>
+    /// Parses a trimmed timestamp in the canonical form <c>^(0|[1-9][0-9]*)$</c>. A canonical value too large for
+    /// <see cref="long"/> saturates to <see cref="long.MaxValue"/>, which the window check reports as future:
+    /// it is well formed, just absurdly far ahead.
+    /// </summary>
+    internal static bool TryParseTimestamp(ReadOnlySpan<char> value, out long seconds)
+    {
+        seconds = 0;
+        if (value.IsEmpty || (value[0] == '0' && value.Length > 1))
+        {
+            return false;
+        }
+
+        long result = 0;
+        foreach (char c in value)
+        {
+            uint digit = (uint)(c - '0');
+            if (digit > 9)
+            {
+                return false;
+            }
+
+            result = result > (long.MaxValue - 9) / 10 ? long.MaxValue : (result * 10) + digit;
+        }
+
+        seconds = result;
+        return true;
+    }
+
+    /// <summary>Stale, future or accepted (inclusive bounds), written so that no arithmetic overflows.</summary>
+    internal static WebhookVerdict CheckWindow(long timestamp, long now, long toleranceSeconds)
+    {
+        if (timestamp < now && now - timestamp > toleranceSeconds)
+        {
+            return WebhookVerdict.Stale;
+        }
+
+        if (timestamp > now && timestamp - now > toleranceSeconds)
+        {
+            return WebhookVerdict.Future;
+        }
+
+        return WebhookVerdict.Accepted;
+    }
+
+    internal static bool IsSeparator(char c) => c == ',' || char.IsWhiteSpace(c);
+
+    /// <summary>Moves to the next entry separated by commas and/or white space; false at the end.</summary>
+    internal static bool NextEntry(ref ReadOnlySpan<char> rest, out ReadOnlySpan<char> entry, bool commaSeparates)
+    {
+        int start = 0;
+        while (start < rest.Length && (char.IsWhiteSpace(rest[start]) || (commaSeparates && rest[start] == ',')))
+        {
+            start++;
+        }
+
+        int end = start;
+        while (end < rest.Length && !(char.IsWhiteSpace(rest[end]) || (commaSeparates && rest[end] == ',')))
+        {
+            end++;
+        }
+
+        entry = rest[start..end];
+        rest = rest[end..];
+        return !entry.IsEmpty;
+    }
+
+    /// <summary>Writes ASCII digits (already validated) as bytes.</summary>
+    internal static int WriteAscii(ReadOnlySpan<char> digits, Span<byte> destination)
+    {
+        for (int i = 0; i < digits.Length; i++)
+        {
+            destination[i] = (byte)digits[i];
+        }
+
+        return digits.Length;
+    }
+
+    internal static Span<byte> Rent(int length, Span<byte> stack, out byte[]? rented)
+    {
+        if (length <= stack.Length)
+        {
+            rented = null;
+            return stack[..length];
+        }
+
+        rented = ArrayPool<byte>.Shared.Rent(length);
+        return rented.AsSpan(0, length);
+    }
+
+    internal static void Return(byte[]? rented)
+    {
+        if (rented is not null)
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+}
