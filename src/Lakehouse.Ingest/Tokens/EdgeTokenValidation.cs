@@ -7,7 +7,11 @@ public enum EdgeTokenRefusal
     /// <summary>Not refused.</summary>
     None,
 
-    /// <summary>Not a compact JWS of three base64url segments holding JSON objects, a duplicate member, or <c>exp</c>/<c>nbf</c>/<c>iat</c> not a finite number.</summary>
+    /// <summary>
+    /// Not a compact JWS of three base64url segments holding JSON objects; a duplicate member; <c>exp</c>, <c>nbf</c> or
+    /// <c>iat</c> not a finite number; or a registered member of a JSON type the JWT reader refuses (an <c>alg</c> that is
+    /// not a string, an <c>aud</c> that is neither a string nor an array).
+    /// </summary>
     Malformed,
 
     /// <summary>The header's <c>alg</c> is not exactly <c>HS256</c> (<c>none</c>, <c>HS384</c>, <c>RS256</c>, <c>hs256</c>, absent...).</summary>
