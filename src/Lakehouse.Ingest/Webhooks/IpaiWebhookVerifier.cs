@@ -75,7 +75,9 @@ public sealed class IpaiWebhookVerifier
 
         ReadOnlySpan<char> timestamp = timestampHeader.AsSpan().Trim();
         ReadOnlySpan<char> signatures = signatureHeader.AsSpan().Trim();
-        if (!WebhookHeaders.TryParseTimestamp(timestamp, out long seconds) || !HasUsableEntry(signatures))
+        Span<byte> decoded = stackalloc byte[WebhookHeaders.MaxDecodedEntries * DigestSize];
+        int usable = DecodeEntries(signatures, decoded);
+        if (!WebhookHeaders.TryParseTimestamp(timestamp, out long seconds) || usable == 0)
         {
             return WebhookVerdict.Malformed;
         }
@@ -106,7 +108,9 @@ public sealed class IpaiWebhookVerifier
                     digest.CopyTo(identity);
                 }
 
-                matched = MatchesAnyEntry(signatures, digest);
+                matched = usable <= WebhookHeaders.MaxDecodedEntries
+                    ? WebhookHeaders.MatchesDecoded(decoded, usable, digest)
+                    : MatchesAnyEntry(signatures, digest);
             }
 
             if (!matched)
@@ -136,17 +140,27 @@ public sealed class IpaiWebhookVerifier
     private static readonly System.Buffers.SearchValues<char> HexDigits =
         System.Buffers.SearchValues.Create("0123456789abcdefABCDEF");
 
-    private static bool HasUsableEntry(ReadOnlySpan<char> signatures)
+    /// <summary>Counts the usable entries, decoding the first <see cref="WebhookHeaders.MaxDecodedEntries"/> into <paramref name="decoded"/>.</summary>
+    private static int DecodeEntries(ReadOnlySpan<char> signatures, Span<byte> decoded)
     {
+        int count = 0;
         while (WebhookHeaders.NextEntry(ref signatures, out ReadOnlySpan<char> entry, commaSeparates: true))
         {
-            if (!HexOf(entry).IsEmpty)
+            ReadOnlySpan<char> hex = HexOf(entry);
+            if (hex.IsEmpty)
             {
-                return true;
+                continue;
             }
+
+            if (count < WebhookHeaders.MaxDecodedEntries)
+            {
+                Convert.FromHexString(hex, decoded.Slice(count * DigestSize, DigestSize), out _, out _);
+            }
+
+            count++;
         }
 
-        return false;
+        return count;
     }
 
     private static bool MatchesAnyEntry(ReadOnlySpan<char> signatures, ReadOnlySpan<byte> digest)

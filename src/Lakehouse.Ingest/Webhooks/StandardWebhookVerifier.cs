@@ -13,7 +13,7 @@ namespace Lakehouse.Ingest;
 /// trimmed; the timestamp follows the same canonical rule and inclusive window as <see cref="IpaiWebhookVerifier"/>;
 /// entries with another version (for example <c>v1a</c>) are skipped, and when no <c>v1</c> entry carries a
 /// 32-byte base64 signature the delivery is <see cref="WebhookVerdict.Malformed"/>; an empty id is malformed too.
-/// The replay identity is the <c>webhook-id</c> (its SHA-256 is what the cache sees).
+/// The replay identity is the <c>webhook-id</c> (the cache sees it packed or hashed into 32 bytes).
 /// </para>
 /// <para>Thread-safe; verification allocates nothing.</para>
 /// </remarks>
@@ -74,7 +74,9 @@ public sealed class StandardWebhookVerifier
         ReadOnlySpan<char> timestamp = timestampHeader.AsSpan().Trim();
         ReadOnlySpan<char> signatures = signatureHeader.AsSpan().Trim();
         Span<byte> candidate = stackalloc byte[DigestSize];
-        if (id.IsEmpty || !WebhookHeaders.TryParseTimestamp(timestamp, out long seconds) || !HasUsableEntry(signatures, candidate))
+        Span<byte> decoded = stackalloc byte[WebhookHeaders.MaxDecodedEntries * DigestSize];
+        int usable = DecodeEntries(signatures, decoded);
+        if (id.IsEmpty || !WebhookHeaders.TryParseTimestamp(timestamp, out long seconds) || usable == 0)
         {
             return WebhookVerdict.Malformed;
         }
@@ -102,7 +104,9 @@ public sealed class StandardWebhookVerifier
             for (int k = 0; k < _keys.Length && !matched; k++)
             {
                 HMACSHA256.HashData(_keys[k], content, digest);
-                matched = MatchesAnyEntry(signatures, digest, candidate);
+                matched = usable <= WebhookHeaders.MaxDecodedEntries
+                    ? WebhookHeaders.MatchesDecoded(decoded, usable, digest)
+                    : MatchesAnyEntry(signatures, digest, candidate);
             }
 
             if (!matched)
@@ -111,13 +115,31 @@ public sealed class StandardWebhookVerifier
             }
 
             Span<byte> identity = stackalloc byte[DigestSize];
-            SHA256.HashData(content[..idBytes], identity);
+            IdentityOf(content[..idBytes], identity);
             return _replayCache.TryRecord(identity, now, _retention) ? WebhookVerdict.Accepted : WebhookVerdict.Replay;
         }
         finally
         {
             WebhookHeaders.Return(rented);
         }
+    }
+
+    /// <summary>
+    /// The cache identity of an id: a short id (up to 31 UTF-8 bytes) is its length byte and its bytes, zero-padded;
+    /// a longer one is its SHA-256 with the first byte forced to 0xFF, so the two forms never meet.
+    /// </summary>
+    private static void IdentityOf(ReadOnlySpan<byte> id, Span<byte> identity)
+    {
+        if (id.Length < DigestSize)
+        {
+            identity.Clear();
+            identity[0] = (byte)id.Length;
+            id.CopyTo(identity[1..]);
+            return;
+        }
+
+        SHA256.HashData(id, identity);
+        identity[0] = 0xFF;
     }
 
     /// <summary>Decodes a <c>v1,&lt;base64&gt;</c> entry into <paramref name="signature"/>; false for other versions or shapes.</summary>
@@ -140,17 +162,25 @@ public sealed class StandardWebhookVerifier
         return true;
     }
 
-    private static bool HasUsableEntry(ReadOnlySpan<char> signatures, Span<byte> scratch)
+    /// <summary>Counts the usable entries, decoding the first <see cref="WebhookHeaders.MaxDecodedEntries"/> into <paramref name="decoded"/>.</summary>
+    private static int DecodeEntries(ReadOnlySpan<char> signatures, Span<byte> decoded)
     {
+        Span<byte> scratch = stackalloc byte[DigestSize];
+        int count = 0;
         while (WebhookHeaders.NextEntry(ref signatures, out ReadOnlySpan<char> entry, commaSeparates: false))
         {
             if (TryDecodeEntry(entry, scratch))
             {
-                return true;
+                if (count < WebhookHeaders.MaxDecodedEntries)
+                {
+                    scratch.CopyTo(decoded.Slice(count * DigestSize, DigestSize));
+                }
+
+                count++;
             }
         }
 
-        return false;
+        return count;
     }
 
     private static bool MatchesAnyEntry(ReadOnlySpan<char> signatures, ReadOnlySpan<byte> digest, Span<byte> candidate)

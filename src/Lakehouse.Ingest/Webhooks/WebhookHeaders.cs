@@ -53,7 +53,25 @@ internal static class WebhookHeaders
         return WebhookVerdict.Accepted;
     }
 
-    internal static bool IsSeparator(char c) => c == ',' || char.IsWhiteSpace(c);
+    /// <summary>
+    /// Usable signature entries decoded once, up front, into a stack buffer; a header with more falls back to
+    /// decoding each entry again per secret, so no entry is ever ignored.
+    /// </summary>
+    internal const int MaxDecodedEntries = 8;
+
+    internal const int DigestSize = 32;
+
+    /// <summary>Whether <paramref name="digest"/> equals one of the first <paramref name="count"/> decoded entries (constant time per entry).</summary>
+    internal static bool MatchesDecoded(ReadOnlySpan<byte> decoded, int count, ReadOnlySpan<byte> digest)
+    {
+        bool matched = false;
+        for (int i = 0; i < count; i++)
+        {
+            matched |= System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(decoded.Slice(i * DigestSize, DigestSize), digest);
+        }
+
+        return matched;
+    }
 
     /// <summary>Moves to the next entry separated by commas and/or white space; false at the end.</summary>
     internal static bool NextEntry(ref ReadOnlySpan<char> rest, out ReadOnlySpan<char> entry, bool commaSeparates)

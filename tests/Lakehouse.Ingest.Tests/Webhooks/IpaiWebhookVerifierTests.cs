@@ -244,6 +244,21 @@ public sealed class IpaiWebhookVerifierTests
         Assert.Equal(WebhookVerdict.Accepted, verifier.Verify(Ts(Now), header, Body));
     }
 
+    [Theory]
+    [InlineData(7)]
+    [InlineData(8)]
+    [InlineData(9)]
+    [InlineData(40)]
+    public void Verify_many_entries_good_one_last_Accepted(int others)
+    {
+        IpaiWebhookVerifier verifier = Create(new ManualClock(Now));
+        IEnumerable<string> wrong = Enumerable.Range(0, others).Select(i => IpaiWebhookSigner.Sign("other-" + i, Now, Body));
+        string header = string.Join(", ", wrong.Append(IpaiWebhookSigner.Sign(Secret, Now, Body)));
+
+        Assert.Equal(WebhookVerdict.Accepted, verifier.Verify(Ts(Now), header, Body));
+        Assert.Equal(WebhookVerdict.Mismatch, verifier.Verify(Ts(Now + 1), string.Join(", ", wrong), Body));
+    }
+
     [Fact]
     public void Verify_well_formed_entries_none_matching_Mismatch()
     {

@@ -150,6 +150,34 @@ public sealed class StandardWebhookVerifierTests
         Assert.Equal(WebhookVerdict.Accepted, Create(new ManualClock(Now)).Verify(headers.Id, headers.Timestamp, header, Body));
     }
 
+    [Theory]
+    [InlineData(8)]
+    [InlineData(9)]
+    [InlineData(30)]
+    public void Verify_many_entries_good_one_last_Accepted(int others)
+    {
+        StandardWebhookHeaders headers = Sign(Secret, Body);
+        IEnumerable<string> wrong = Enumerable.Range(0, others).Select(_ => Sign(StandardWebhookSigner.GenerateSecret(), Body).Signature);
+
+        Assert.Equal(WebhookVerdict.Accepted, Create(new ManualClock(Now)).Verify(headers.Id, headers.Timestamp, string.Join(' ', wrong.Append(headers.Signature)), Body));
+    }
+
+    [Theory]
+    [InlineData("m")]
+    [InlineData("msg_exactly_thirty_one_bytes_xx")]
+    [InlineData("msg_exactly_thirty_two_bytes_xxx")]
+    [InlineData("msg_a_much_longer_identifier_than_thirty_two_bytes_for_sure")]
+    public void Verify_replay_detected_for_short_and_long_ids(string id)
+    {
+        StandardWebhookVerifier verifier = Create(new ManualClock(Now));
+        StandardWebhookHeaders headers = Sign(Secret, Body, id: id);
+        StandardWebhookHeaders prefixed = Sign(Secret, Body, id: id + "x");
+
+        Assert.Equal(WebhookVerdict.Accepted, verifier.Verify(headers.Id, headers.Timestamp, headers.Signature, Body));
+        Assert.Equal(WebhookVerdict.Accepted, verifier.Verify(prefixed.Id, prefixed.Timestamp, prefixed.Signature, Body));
+        Assert.Equal(WebhookVerdict.Replay, verifier.Verify(headers.Id, headers.Timestamp, headers.Signature, Body));
+    }
+
     [Fact]
     public void Verify_other_secret_Mismatch()
     {
