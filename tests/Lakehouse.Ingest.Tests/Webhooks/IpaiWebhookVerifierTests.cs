@@ -234,6 +234,7 @@ public sealed class IpaiWebhookVerifierTests
     [InlineData("{1}, sha256={0}")]
     [InlineData("garbage,,v1=xyz\t{0}\n{1}")]
     [InlineData("sha256={1},\r\n SHA256=nope, sha256={0}")]
+    [InlineData("{1}\u00A0{0}")]
     public void Verify_multiple_entries_one_good_Accepted(string format)
     {
         IpaiWebhookVerifier verifier = Create(new ManualClock(Now));
