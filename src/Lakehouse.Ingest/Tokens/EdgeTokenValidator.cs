@@ -114,8 +114,9 @@ public sealed class EdgeTokenValidator
             _ = new JsonWebToken(token);
             return true;
         }
-        catch (ArgumentException)
+        catch (Exception e) when (e is ArgumentException or FormatException or JsonException or OverflowException or InvalidOperationException)
         {
+            // SecurityTokenMalformedException is an ArgumentException; the others guard the reader's JSON handling.
             return false;
         }
     }
