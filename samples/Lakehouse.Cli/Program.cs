@@ -7,5 +7,7 @@ foreach (Command command in MedallionCommands.Create())
 {
     root.Subcommands.Add(command);
 }
+root.Subcommands.Add(WebhookCommands.Create());
+root.Subcommands.Add(TokenCommands.Create());
 
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
