@@ -45,6 +45,9 @@ public static class OdooServiceCollectionExtensions
         services.TryAddSingleton(static sp => new OdooSyncStore(DataSource(sp), sp.GetRequiredService<IOptions<OdooOptions>>(), sp.GetService<TimeProvider>()));
         services.TryAddSingleton(static sp => new AssetCatalog(DataSource(sp), sp.GetService<TimeProvider>()));
         services.TryAddSingleton<OdooEventProcessor>();
+        // Needs an IpaiWebhookVerifier in the container: services.AddIpaiWebhookVerifier(o => …) from Lakehouse.Ingest.
+        services.TryAddSingleton(static sp => new OdooWebhookReceiver(
+            sp.GetRequiredService<Lakehouse.Ingest.IpaiWebhookVerifier>(), sp.GetRequiredService<OdooEventStore>()));
         return new LakehouseOdooBuilder(services);
     }
 
