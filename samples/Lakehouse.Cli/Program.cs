@@ -9,5 +9,6 @@ foreach (Command command in MedallionCommands.Create())
 }
 root.Subcommands.Add(WebhookCommands.Create());
 root.Subcommands.Add(TokenCommands.Create());
+root.Subcommands.Add(HashCommand.Create());
 
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
