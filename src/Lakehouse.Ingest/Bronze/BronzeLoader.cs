@@ -73,6 +73,8 @@ public sealed partial class BronzeLoader
         Window = DedupWindow.FromOptions(_options);
     }
 
+    internal NpgsqlDataSource DataSource => _dataSource;
+
     /// <summary>The in-process dedup window shared by this loader's loads, or <see langword="null"/> when turned off.</summary>
     public DedupWindow? Window { get; }
 
