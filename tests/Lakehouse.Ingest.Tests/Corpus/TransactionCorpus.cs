@@ -67,7 +67,7 @@ public sealed class TransactionCorpus
         sb.Append(CultureInfo.InvariantCulture, $"{{\"transaction_id\":\"tx-{store}-{index:D8}\",\"store_id\":\"{store}\",\"device_id\":\"pi5-{device:D4}\"");
         DateTimeOffset ts = start.AddSeconds(index * 7 + random.Next(7));
         sb.Append(CultureInfo.InvariantCulture, $",\"ts\":\"{ts:yyyy-MM-ddTHH:mm:ss}+08:00\"");
-        int itemCount = random.Next(1, 6);
+        int itemCount = random.Next(1, 6) > 3 ? random.Next(1, 6) : random.Next(1, 4); // 1–5 items, mostly small baskets
         decimal total = 0;
         var items = new StringBuilder();
         for (int k = 0; k < itemCount; k++)
@@ -81,8 +81,19 @@ public sealed class TransactionCorpus
                 items.Append(',');
             }
 
-            items.Append(CultureInfo.InvariantCulture,
-                $"{{\"sku\":\"{p.Sku}\",\"brand\":\"{Escape(p.Brand)}\",\"category\":\"{p.Category}\",\"qty\":{qty},\"unit_price\":{p.Price:0.00},\"discount\":{discount:0.00}}}");
+            items.Append(CultureInfo.InvariantCulture, $"{{\"sku\":\"{p.Sku}\"");
+            if (random.Next(2) == 0)
+            {
+                items.Append(CultureInfo.InvariantCulture, $",\"brand\":\"{Escape(p.Brand)}\"");
+            }
+
+            items.Append(CultureInfo.InvariantCulture, $",\"category\":\"{p.Category}\",\"qty\":{qty},\"unit_price\":{p.Price:0.00}");
+            if (discount > 0)
+            {
+                items.Append(CultureInfo.InvariantCulture, $",\"discount\":{discount:0.00}");
+            }
+
+            items.Append('}');
         }
 
         sb.Append(CultureInfo.InvariantCulture, $",\"peso_value\":{total:0.00},\"payment_method\":\"{Payments[random.Next(Payments.Length)]}\"");
