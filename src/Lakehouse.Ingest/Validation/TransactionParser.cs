@@ -394,11 +394,13 @@ internal sealed class TransactionParser
             }
             else
             {
-                string? name = _pending[(int)Field.Location].Reason == 0 ? r.GetString() : null;
+                // Remember where the key is rather than materialising it: valid lines must not allocate.
+                int nameStart = (int)r.TokenStartIndex + 1;
+                int nameLength = r.HasValueSequence ? 0 : r.ValueSpan.Length;
                 r.Read();
                 if (r.TokenType is not JsonTokenType.String and not JsonTokenType.Null)
                 {
-                    WrongType(Field.Location, "location." + name, "a string", ref r);
+                    WrongType(Field.Location, "location." + Encoding.UTF8.GetString(line.Slice(nameStart, nameLength)), "a string", ref r);
                 }
             }
         }

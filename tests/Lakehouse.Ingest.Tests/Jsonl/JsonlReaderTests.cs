@@ -146,6 +146,34 @@ public sealed class JsonlReaderTests
     }
 
     [Fact]
+    public void Read_escapes_unknown_fields_and_duplicates_allocate_nothing_per_record()
+    {
+        string line = """{"store_id":"S\u0031","peso_value":1.5,"payment_method":"GCASH","x":{"y":[1,"\n"]},"location":{"city":"Para\u00f1aque","zip":"1700"},"items":[{"sku":"a\tb","qty":2}],"store_id":"S1"}""" + "\r\n";
+        long Measure(int lines)
+        {
+            byte[] input = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat(line, lines)));
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            int good = 0;
+            using (JsonlReader reader = JsonlReader.Create(input))
+            {
+                while (reader.Read())
+                {
+                    // No Assert inside the loop: xUnit's comparers allocate.
+                    good += reader.IsValid && reader.Record.City.Length == 10 ? 1 : 0; // "Parañaque" in UTF-8
+                }
+            }
+
+            Assert.Equal(lines, good);
+            return GC.GetAllocatedBytesForCurrentThread() - before - input.Length;
+        }
+
+        Measure(10);
+        long small = Measure(100);
+        long large = Measure(5_100);
+        Assert.True(large - small < 1024, $"5,000 more records allocated {large - small} bytes");
+    }
+
+    [Fact]
     public async Task ReadAsync_stream_allocates_nothing_per_record()
     {
         byte[] corpus = TransactionCorpus.Bytes(3_000);
