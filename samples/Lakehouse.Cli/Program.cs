@@ -10,5 +10,6 @@ foreach (Command command in MedallionCommands.Create())
 root.Subcommands.Add(WebhookCommands.Create());
 root.Subcommands.Add(TokenCommands.Create());
 root.Subcommands.Add(HashCommand.Create());
+root.Subcommands.Add(IngestCommand.Create());
 
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
