@@ -68,9 +68,41 @@ public static class BoundaryImporter
         BoundarySet provinces = options.Provinces ?? PhilippineBoundaries.Provinces;
         BoundarySet regionsGen = regions.Simplify(options.SimplifyTolerance);
         BoundarySet provincesGen = provinces.Simplify(options.SimplifyTolerance);
+        try
+        {
+            await ImportCoreAsync(dataSource, options, regions, provinces, regionsGen, provincesGen, reloadTypes: false, cancellationToken).ConfigureAwait(false);
+        }
+        catch (NotSupportedException)
+        {
+            // A data source that was opened before the postgis extension existed (say, before GeoSchema.MigrateAsync
+            // created it) has no 'geometry' type in its cache: reload its types and try once more.
+            try
+            {
+                await ImportCoreAsync(dataSource, options, regions, provinces, regionsGen, provincesGen, reloadTypes: true, cancellationToken).ConfigureAwait(false);
+            }
+            catch (NotSupportedException e)
+            {
+                throw new InvalidOperationException(
+                    "The NpgsqlDataSource cannot write PostGIS geometries: build it with UseNetTopologySuite() (package Npgsql.NetTopologySuite) and run GeoSchema.MigrateAsync first (it creates the postgis extension and the tables).", e);
+            }
+        }
 
+        return new BoundaryImportResult(
+            regions.Count, provinces.Count,
+            regions.Sum(static f => f.Geometry.NumPoints), regionsGen.Sum(static f => f.Geometry.NumPoints));
+    }
+
+    private static async Task ImportCoreAsync(
+        NpgsqlDataSource dataSource, BoundaryImportOptions options, BoundarySet regions, BoundarySet provinces,
+        BoundarySet regionsGen, BoundarySet provincesGen, bool reloadTypes, CancellationToken cancellationToken)
+    {
         NpgsqlConnection connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using ConfiguredAsyncDisposable connectionScope = connection.ConfigureAwait(false);
+        if (reloadTypes)
+        {
+            await connection.ReloadTypesAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         NpgsqlTransaction transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using ConfiguredAsyncDisposable transactionScope = transaction.ConfigureAwait(false);
 
@@ -123,9 +155,6 @@ public static class BoundaryImporter
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return new BoundaryImportResult(
-            regions.Count, provinces.Count,
-            regions.Sum(static f => f.Geometry.NumPoints), regionsGen.Sum(static f => f.Geometry.NumPoints));
     }
 
     private static async Task StageAsync(NpgsqlConnection connection, BoundarySet set, BoundarySet simplified, CancellationToken cancellationToken)
@@ -162,7 +191,7 @@ public static class BoundaryImporter
         {
             await importer.WriteAsync<Geometry>(geometry, NpgsqlDbType.Geometry, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is InvalidCastException or NotSupportedException)
+        catch (InvalidCastException e)
         {
             throw new InvalidOperationException(
                 "The NpgsqlDataSource cannot write NetTopologySuite geometries: build it with UseNetTopologySuite() (package Npgsql.NetTopologySuite).", e);
