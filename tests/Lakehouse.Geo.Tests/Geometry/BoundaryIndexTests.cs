@@ -48,38 +48,48 @@ public sealed class BoundaryIndexTests(PostGisDatabase db) : IClassFixture<PostG
     {
         BoundarySet set = PhilippineBoundaries.For(level);
         var index = new BoundaryIndex(set);
-        List<Coordinate> points = GeneratePoints(set, seed: 20261123);
+        List<Coordinate> points = GeneratePoints(set, seed: 20261123, out int firstMidpoint);
 
         Dictionary<int, string> expected = await PostGisCoversAsync(level, points);
 
-        int mismatches = 0;
+        int mismatches = 0, midpointDifferences = 0;
         var messages = new List<string>();
         for (int i = 0; i < points.Count; i++)
         {
-            string actual = string.Join(',', index.LocateAll(points[i].X, points[i].Y).Select(f => f.Key));
+            string[] actual = index.LocateAll(points[i].X, points[i].Y).Select(f => f.Key).ToArray();
             string byLocate = index.Locate(points[i].X, points[i].Y)?.Key ?? "";
             string byScan = index.LocateByScan(points[i].X, points[i].Y)?.Key ?? "";
-            string postgis = expected.GetValueOrDefault(i, "");
-            if (actual != postgis || byLocate != postgis.Split(',')[0] || byScan != byLocate)
+            string[] postgis = expected.TryGetValue(i, out string? keys) ? keys.Split(',') : [];
+            bool same = actual.SequenceEqual(postgis);
+            if (!same && i >= firstMidpoint && (actual.All(postgis.Contains) || postgis.All(actual.Contains)))
+            {
+                // An edge midpoint lies on the border only up to rounding: PostGIS decides with plain double arithmetic,
+                // NetTopologySuite with exact predicates, so one may count a border neighbour the other does not.
+                midpointDifferences++;
+                same = true;
+            }
+
+            if (!same || byLocate != (actual.Length == 0 ? "" : actual[0]) || byScan != byLocate)
             {
                 mismatches++;
                 if (messages.Count < 10)
                 {
-                    messages.Add($"#{i} ({points[i].X:R}, {points[i].Y:R}): index [{actual}] locate {byLocate} scan {byScan}, PostGIS [{postgis}]");
+                    messages.Add($"#{i} ({points[i].X:R}, {points[i].Y:R}): index [{string.Join(',', actual)}] locate {byLocate} scan {byScan}, PostGIS [{string.Join(',', postgis)}]");
                 }
             }
         }
 
         Assert.True(mismatches == 0, $"{mismatches} of {points.Count} points disagree:\n" + string.Join('\n', messages));
+        Assert.True(midpointDifferences <= (points.Count - firstMidpoint) / 100, $"{midpointDifferences} edge midpoints differ");
         Assert.True(expected.Count > points.Count / 3, "too few points fell inside any polygon to mean anything");
         Assert.Contains(expected.Values, v => v.Contains(',', StringComparison.Ordinal)); // some points lie on shared borders
     }
 
     /// <summary>
     /// Uniform points over the country's box, polygon vertices (exactly on a boundary, often a shared one), and
-    /// points a metre or less off a vertex in a random direction (near a border, either side).
+    /// points a metre or less off a vertex in a random direction (near a border, either side), then edge midpoints.
     /// </summary>
-    private static List<Coordinate> GeneratePoints(BoundarySet set, int seed)
+    private static List<Coordinate> GeneratePoints(BoundarySet set, int seed, out int firstMidpoint)
     {
         var random = new Random(seed);
         Envelope box = set.Extent;
@@ -101,6 +111,18 @@ public sealed class BoundaryIndexTests(PostGisDatabase db) : IClassFixture<PostG
             double angle = random.NextDouble() * 2 * Math.PI;
             double distance = random.NextDouble() * 1e-5;
             points.Add(new Coordinate(v.X + distance * Math.Cos(angle), v.Y + distance * Math.Sin(angle)));
+        }
+
+        // Midpoints of edges: on the border up to the rounding of the midpoint itself.
+        firstMidpoint = points.Count;
+        foreach (BoundaryFeature feature in set)
+        {
+            Coordinate[] ring = feature.Geometry.Coordinates;
+            for (int i = 0; i < 10; i++)
+            {
+                int at = random.Next(ring.Length - 1);
+                points.Add(new Coordinate((ring[at].X + ring[at + 1].X) / 2, (ring[at].Y + ring[at + 1].Y) / 2));
+            }
         }
 
         return points;
