@@ -21,7 +21,7 @@ public sealed class BoundaryImportOptions
     /// tables (NetTopologySuite's <c>TopologyPreservingSimplifier</c>, the algorithm PostGIS'
     /// <c>ST_SimplifyPreserveTopology</c> also uses). 0 copies the full geometry.
     /// </summary>
-    /// <value>Default 0.01° (about 1.1 km), which roughly halves the vertices of the shipped polygons.</value>
+    /// <value>Default 0.01° (about 1.1 km), which keeps about a third of the shipped polygons' vertices.</value>
     public double SimplifyTolerance { get; set; } = 0.01;
 
     /// <summary>The value of the tables' <c>source</c> column.</summary>
