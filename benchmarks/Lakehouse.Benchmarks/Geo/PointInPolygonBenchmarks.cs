@@ -8,7 +8,7 @@ namespace Lakehouse.Benchmarks.Geo;
 /// <summary>
 /// Which province holds a point: <see cref="BoundaryIndex"/> (STR-tree + indexed point-in-area locators) against
 /// scanning all 120 province polygons with <c>Geometry.Covers</c> (what one writes first) and with prepared geometries.
-/// Points are uniform over the country's bounding box (about a third fall on land), fixed seed; results are per lookup.
+/// Points are uniform over the country's bounding box (about one in six falls on land), fixed seed; results are per lookup.
 /// </summary>
 [MemoryDiagnoser]
 public class PointInPolygonBenchmarks
