@@ -98,6 +98,24 @@ public sealed class Choropleth
             }
         }
 
+        for (int i = 0; i < boundaries.Count; i++)
+        {
+            // A province drawn only inside a composite may still be a city's roll-up code (Davao del Sur for Davao
+            // City): the city is coloured, the composite is not; say so rather than leave it grey without a word.
+            BoundaryFeature feature = boundaries[i];
+            if (feature.Kind == "province-composite" && found[i].Value is null)
+            {
+                foreach (string covered in feature.Covers)
+                {
+                    if (givenAs.TryGetValue(covered, out string? given))
+                    {
+                        warnings.Add(new ChoroplethWarning(given,
+                            $"'{given}' has no polygon of its own: it is drawn inside '{feature.Name}', which takes only a value given for '{feature.Key}'; only cities that roll up to it are coloured."));
+                    }
+                }
+            }
+        }
+
         foreach ((string code, string given) in givenAs)
         {
             if (!used.Contains(code))

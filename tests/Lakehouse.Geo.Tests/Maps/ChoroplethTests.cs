@@ -77,6 +77,21 @@ public sealed class ChoroplethTests
     }
 
     [Fact]
+    public void Create_province_inside_a_composite_colours_its_cities_and_warns_about_the_composite()
+    {
+        BoundarySet provinces = PhilippineBoundaries.Provinces;
+        BoundaryFeature davaoCity = provinces.Single(p => p.Name == "City of Davao");
+
+        Choropleth map = Choropleth.Create(provinces, [V("1102400000", 8m)]);
+
+        Assert.Equal("1102400000", davaoCity.ProvinceCode);
+        Assert.Equal(8m, map.Areas.Single(a => a.Feature == davaoCity).Value);
+        Assert.Null(map.Areas.Single(a => a.Feature.Key == "1102400000+1108600000").Value);
+        ChoroplethWarning warning = Assert.Single(map.Warnings);
+        Assert.Contains("only cities that roll up to it are coloured", warning.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Create_matches_names_short_names_and_codes_that_lost_their_leading_zero()
     {
         Choropleth map = Choropleth.Create(PhilippineBoundaries.Regions,
