@@ -11,5 +11,6 @@ root.Subcommands.Add(WebhookCommands.Create());
 root.Subcommands.Add(TokenCommands.Create());
 root.Subcommands.Add(HashCommand.Create());
 root.Subcommands.Add(IngestCommand.Create());
+root.Subcommands.Add(MapCommand.Create());
 
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
