@@ -19,7 +19,8 @@ namespace Lakehouse.Ingest;
 /// error and is skipped to its <c>\n</c> without being buffered whole.</para>
 /// <para>The <see cref="Record"/> view and <see cref="CurrentRaw"/> are valid until the next read.
 /// Not thread-safe. Disposing returns the pooled buffers; a <see cref="PipeReader"/> passed in is not completed
-/// (the caller owns it), a <see cref="Stream"/> is disposed unless <c>leaveOpen</c>.</para>
+/// (the caller owns it; lines not yet read stay in it), a <see cref="Stream"/> is disposed unless <c>leaveOpen</c>.
+/// <see cref="PipeReader.CancelPendingRead"/> makes <see cref="ReadAsync"/> throw <see cref="OperationCanceledException"/>.</para>
 /// </remarks>
 public sealed class JsonlReader : IDisposable
 {
@@ -197,6 +198,13 @@ public sealed class JsonlReader : IDisposable
     public void Dispose()
     {
         _current = default;
+        if (_hasBuffer && !_ended)
+        {
+            // Leave the unread lines in a caller-owned pipe, and end the read so the caller may read again.
+            _source!.Advance(_buffer.Start, _buffer.End);
+            _hasBuffer = false;
+        }
+
         if (_scratch is not null)
         {
             ArrayPool<byte>.Shared.Return(_scratch);

@@ -50,14 +50,27 @@ internal sealed class PipeSource(PipeReader reader) : JsonlSource
             result = reader.ReadAsync().AsTask().GetAwaiter().GetResult();
         }
 
-        completed = result.IsCompleted || result.IsCanceled;
+        ThrowIfCanceled(result);
+        completed = result.IsCompleted;
         return result.Buffer;
     }
 
     public override async ValueTask<(ReadOnlySequence<byte> Buffer, bool Completed)> FillAsync(CancellationToken cancellationToken)
     {
         ReadResult result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-        return (result.Buffer, result.IsCompleted || result.IsCanceled);
+        ThrowIfCanceled(result);
+        return (result.Buffer, result.IsCompleted);
+    }
+
+    // CancelPendingRead is not the end of the input: treating it as completion would turn a partial last line
+    // into a line. The unread bytes stay in the pipe for the caller.
+    private void ThrowIfCanceled(ReadResult result)
+    {
+        if (result.IsCanceled)
+        {
+            reader.AdvanceTo(result.Buffer.Start, result.Buffer.End);
+            throw new OperationCanceledException("The pending read of the PipeReader was cancelled.");
+        }
     }
 
     public override void Advance(SequencePosition consumed, SequencePosition examined) => reader.AdvanceTo(consumed, examined);

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.IO.Pipelines;
 using System.Text;
 using FsCheck.Xunit;
@@ -207,6 +208,33 @@ public sealed class JsonlReaderTests
         using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await reader.ReadAsync(cts.Token));
+    }
+
+    [Fact]
+    public async Task Dispose_mid_pipe_leaves_unread_lines_in_the_pipe()
+    {
+        var pipe = new Pipe();
+        await pipe.Writer.WriteAsync(Utf8(Minimal + "\nSECOND\n"));
+        await pipe.Writer.CompleteAsync();
+        using (JsonlReader reader = JsonlReader.Create(pipe.Reader))
+        {
+            Assert.True(await reader.ReadAsync());
+        }
+
+        ReadResult rest = await pipe.Reader.ReadAsync();
+        Assert.Equal("SECOND\n", Encoding.UTF8.GetString(rest.Buffer.ToArray()));
+    }
+
+    [Fact]
+    public async Task ReadAsync_cancel_pending_read_throws_and_keeps_the_partial_line()
+    {
+        var pipe = new Pipe();
+        await pipe.Writer.WriteAsync(Utf8("{\"store_id\":"));
+        using JsonlReader reader = JsonlReader.Create(pipe.Reader);
+        ValueTask<bool> pending = reader.ReadAsync();
+        pipe.Reader.CancelPendingRead();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await pending);
     }
 
     [Fact]
