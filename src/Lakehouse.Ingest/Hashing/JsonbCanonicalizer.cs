@@ -481,6 +481,7 @@ internal sealed class JsonbCanonicalizer
         return n;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private ReadOnlySpan<byte> KeyOf(in Member member) =>
         member.KeyInScratch ? _keys.AsSpan(member.KeyStart, member.KeyLength) : _out.AsSpan(member.KeyStart, member.KeyLength);
 
@@ -503,6 +504,7 @@ internal sealed class JsonbCanonicalizer
     }
 
     // jsonb's order: shorter keys first, then unsigned byte order.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int CompareKeys(in Member x, in Member y)
     {
         if (x.KeyLength != y.KeyLength)
@@ -519,6 +521,7 @@ internal sealed class JsonbCanonicalizer
     }
 
     // Duplicates are ordered by position so that the last one, the one jsonb keeps, ends each run.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int CompareMembers(in Member x, in Member y)
     {
         int c = CompareKeys(in x, in y);
