@@ -3,5 +3,6 @@ using Lakehouse.Cli;
 
 var root = new RootCommand("lakehouse: the operator's tool for the Lakehouse retail analytics SDK.");
 root.Subcommands.Add(DbCommands.Create());
+root.Subcommands.Add(PsgcCommands.Create());
 
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
