@@ -17,6 +17,13 @@ public sealed partial class PsgcResolver
     {
         PsgcIndex index = Index;
         bool constrained = pKind is ProvinceKind.Found or ProvinceKind.Ncr;
+        int end = tokens.Length;
+        while (end > 1 && tokens[end - 1].All(char.IsAsciiDigit))
+        {
+            end--;
+        }
+
+        tokens = tokens[..end];
         if (Direct(tokens, pKind, provinces) is { } direct)
         {
             return direct;
@@ -81,7 +88,8 @@ public sealed partial class PsgcResolver
         }
 
         (ProvinceKind kind, int[] within) = constrained || hint is null ? (pKind, provinces) : hint.Value;
-        if (kind is ProvinceKind.Found or ProvinceKind.Ncr && _useBarangays)
+        // NCR is left out: Manila, Caloocan and Pasay number their barangays, so district names there mislead.
+        if (kind is ProvinceKind.Found && _useBarangays)
         {
             foreach (string[] seg in segments.Length > 1 ? segments.Reverse() : [tokens])
             {
@@ -116,6 +124,11 @@ public sealed partial class PsgcResolver
         if (index.ProvinceKeys.TryGetValue(key, out int[]? provinces))
         {
             return new CityMatch(CityKind.ProvinceName, provinces, key);
+        }
+
+        if (key.EndsWith("province", StringComparison.Ordinal) && index.ProvinceKeys.TryGetValue(key[..^8], out provinces))
+        {
+            return new CityMatch(CityKind.ProvinceName, provinces, key[..^8]);
         }
 
         if (index.RegionKeys.TryGetValue(key, out region))

@@ -158,7 +158,23 @@ public sealed partial class PsgcResolver
         else if (match.Kind == CityKind.Exact && Index.ProvinceKeys.TryGetValue(match.Key, out int[]? sameNamed))
         {
             // The name is both a province and a city: only the city if it lies in that province.
-            if (!cands.All(c => Array.IndexOf(sameNamed, Index.Cities[c].GeoProvince) >= 0))
+            if (!cands.All(c => Array.IndexOf(sameNamed, Index.Cities[c].GeoProvince) >= 0) && region >= 0)
+            {
+                int[] citiesInRegion = [.. cands.Where(c => Index.Cities[c].Region == region)];
+                int[] provincesInRegion = [.. sameNamed.Where(p => Index.Provinces[p].Region == region)];
+                if (citiesInRegion.Length == 0 && provincesInRegion.Length > 0)
+                {
+                    notes.Add("the city field names a province");
+                    return WithoutCity(region, regionFuzzy, rGiven, ProvinceKind.Found, provincesInRegion, false, cityText, null, notes, null);
+                }
+
+                if (provincesInRegion.Length == 0 && citiesInRegion.Length > 0)
+                {
+                    sameNamed = [];
+                }
+            }
+
+            if (sameNamed.Length > 0 && !cands.All(c => Array.IndexOf(sameNamed, Index.Cities[c].GeoProvince) >= 0))
             {
                 return Ambiguous(cands, sameNamed, $"'{cityText!.Trim()}' is both a province and a city/municipality", notes);
             }

@@ -26,7 +26,8 @@ internal static class ShortForms
         ("Puerto Princesa", "1731500000"), ("PPC", "1731500000"), ("Baguio", "1430300000"),
         ("Cebu", "0730600000"), ("Mandaue", "0731300000"),
         ("Trece", "0402122000"), ("GenTri", "0402108000"), ("Gen Trias", "0402108000"),
-        ("Montalban", "0405808000"),
+        ("Montalban", "0405808000"), ("Marbel", "1206306000"), ("Boracay", "0600412000"),
+        ("Cubao", "1381300000"), ("Diliman", "1381300000"), ("Fairview", "1381300000"), ("Alabang", "1380800000"),
     ];
 
     /// <summary>Region labels beyond the table's aliases (Filipino names, common short forms).</summary>
