@@ -94,13 +94,11 @@ public sealed partial class PsgcResolver
         Span<char> buffer = stackalloc char[StackLimit];
         Span<char> key = stackalloc char[StackLimit];
         int n = PlaceText.Compact(buffer[..PlaceText.Normalize(city, buffer)], key);
-        if (n == 0 || !index.CityLookup.TryGetValue(key[..n], out int[]? cities) || cities.Length != 1
-            || index.ProvinceLookup.ContainsKey(key[..n]))
+        if (n == 0 || !index.CityLookup.TryGetValue(key[..n], out int[]? cities) || index.ProvinceLookup.ContainsKey(key[..n]))
         {
             return null;
         }
 
-        CityRow row = index.Cities[cities[0]];
         int regionIndex = -1;
         if (!region.IsEmpty)
         {
@@ -111,25 +109,44 @@ public sealed partial class PsgcResolver
             }
         }
 
+        int[]? provinces = null;
+        bool ncr = false;
         if (!province.IsEmpty)
         {
             n = PlaceText.Compact(buffer[..PlaceText.Normalize(province, buffer)], key);
-            if (n > 0)
+            if (n > 0 && !index.ProvinceLookup.TryGetValue(key[..n], out provinces))
             {
-                if (index.ProvinceLookup.TryGetValue(key[..n], out int[]? provinces))
-                {
-                    if (Array.IndexOf(provinces, row.GeoProvince) < 0)
-                    {
-                        return null;
-                    }
-                }
-                else if (!(row.GeoProvince < 0 && index.NcrKeys.GetAlternateLookup<ReadOnlySpan<char>>().Contains(key[..n])))
+                ncr = index.NcrKeys.GetAlternateLookup<ReadOnlySpan<char>>().Contains(key[..n]);
+                if (!ncr)
                 {
                     return null;
                 }
             }
         }
 
+        int chosen = -1;
+        foreach (int c in cities)
+        {
+            CityRow candidate = index.Cities[c];
+            bool inside = provinces is not null ? Array.IndexOf(provinces, candidate.GeoProvince) >= 0
+                : !ncr || candidate.GeoProvince < 0;
+            if (inside)
+            {
+                if (chosen >= 0)
+                {
+                    return null;
+                }
+
+                chosen = c;
+            }
+        }
+
+        if (chosen < 0 || (cities.Length > 1 && provinces is null && !ncr))
+        {
+            return null;
+        }
+
+        CityRow row = index.Cities[chosen];
         return CityAnswer(row, PlaceMatchStatus.Exact, 1.0, regionIndex >= 0 && regionIndex != row.Region ? StaleRegion(regionIndex, row.Region) : null);
     }
 
