@@ -18,7 +18,7 @@ public sealed partial class PsgcResolver
         PsgcIndex index = Index;
         bool constrained = pKind is ProvinceKind.Found or ProvinceKind.Ncr;
         int end = tokens.Length;
-        while (end > 1 && tokens[end - 1].All(char.IsAsciiDigit))
+        while (end > 1 && tokens[end - 1].Length == 4 && tokens[end - 1].All(char.IsAsciiDigit))
         {
             end--;
         }
@@ -33,6 +33,11 @@ public sealed partial class PsgcResolver
         if (NamesRegionOrProvince(key) is { } named)
         {
             return named;
+        }
+
+        if (s_obsoleteRegions.Contains(key) || ShortForms.Placeholders.Contains(key))
+        {
+            return s_none;
         }
 
         string[][] segments = [.. raw.Split(s_segmentSeparators, StringSplitOptions.RemoveEmptyEntries)
@@ -267,7 +272,9 @@ public sealed partial class PsgcResolver
         var hits = new HashSet<int>();
         foreach (string candidate in index.CityKeyList)
         {
-            if (candidate.Length >= _minFuzzyLength && EditDistance.Within(key, candidate, _maxEdits))
+            // Five-letter words are too often other words one letter away: only a swap of two letters is corrected there.
+            if (candidate.Length >= _minFuzzyLength && EditDistance.Within(key, candidate, _maxEdits)
+                && (key.Length > 5 || IsSwap(key, candidate)))
             {
                 hits.UnionWith(index.CityKeys[candidate]);
             }
@@ -279,6 +286,22 @@ public sealed partial class PsgcResolver
         }
 
         return hits.Count == 0 ? null : new CityMatch(CityKind.Fuzzy, [.. hits.Order()], "", Note: "one typing error corrected");
+    }
+
+    private static bool IsSwap(string a, string b)
+    {
+        if (a.Length != b.Length)
+        {
+            return false;
+        }
+
+        int i = 0;
+        while (i < a.Length && a[i] == b[i])
+        {
+            i++;
+        }
+
+        return i < a.Length - 1 && a[i] == b[i + 1] && a[i + 1] == b[i] && a.AsSpan(i + 2).SequenceEqual(b.AsSpan(i + 2));
     }
 
     private static string[] StripCityWords(string[] tokens)

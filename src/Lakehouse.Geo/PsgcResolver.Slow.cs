@@ -397,7 +397,7 @@ public sealed partial class PsgcResolver
             int found = -1;
             foreach (string candidate in index.RegionKeyList)
             {
-                if (candidate.Length >= _minFuzzyLength && EditDistance.Within(key, candidate, _maxEdits))
+                if (candidate.Length >= _minFuzzyLength && EditDistance.Within(key, candidate, _maxEdits) && (key.Length > 5 || IsSwap(key, candidate)))
                 {
                     int value = index.RegionKeys[candidate];
                     if (found >= 0 && found != value)
@@ -508,7 +508,8 @@ public sealed partial class PsgcResolver
             bool ncr = false;
             foreach (string candidate in index.ProvinceKeyList)
             {
-                if (candidate.Length >= _minFuzzyLength && EditDistance.Within(fuzzyKey, candidate, _maxEdits))
+                if (candidate.Length >= _minFuzzyLength && EditDistance.Within(fuzzyKey, candidate, _maxEdits)
+                    && (fuzzyKey.Length > 5 || IsSwap(fuzzyKey, candidate)))
                 {
                     (hits ??= []).UnionWith(index.ProvinceKeys[candidate]);
                 }
@@ -516,7 +517,7 @@ public sealed partial class PsgcResolver
 
             foreach (string candidate in index.NcrKeys)
             {
-                ncr |= candidate.Length >= _minFuzzyLength && EditDistance.Within(fuzzyKey, candidate, _maxEdits);
+                ncr |= candidate.Length >= _minFuzzyLength && EditDistance.Within(fuzzyKey, candidate, _maxEdits) && fuzzyKey.Length > 5;
             }
 
             if (hits is { Count: 1 } && !ncr)

@@ -89,6 +89,7 @@ internal static class ShortForms
             "dummy", "asdf", "qwerty", "notapplicable", "notavailable", "no", "wala", "ewan", "blank", "empty", "other", "others",
             "any", "nan", "undefined", "default", "abc", "aaa", "zzz", "city", "province", "region", "municipality", "barangay", "town",
             "philippines", "ph", "phl", "pilipinas", "home", "store", "address", "location", "same", "dito", "local",
+            "bahay", "tindahan", "palengke", "market", "centro", "sentro", "downtown", "uptown", "mall", "school", "office",
         ],
         StringComparer.Ordinal);
 
