@@ -159,6 +159,32 @@ public sealed partial class PsgcResolver
     /// <summary>The whole text as a city name: as typed, without "City of"/"City", then (inside a known province) as a former name.</summary>
     private static CityMatch? Direct(string[] tokens, ProvinceKind pKind, int[] provinces)
     {
+        CityMatch? current = Current(tokens);
+        bool constrained = pKind is ProvinceKind.Found or ProvinceKind.Ncr;
+        if (!constrained || (current is not null && current.Cities.Any(c => InConstraint(c, pKind, provinces))))
+        {
+            return current;
+        }
+
+        // Inside a known province a former name may be meant (Imelda, Romblon = Santa Maria), even where it is a current name elsewhere.
+        string[] stripped = StripCityWords(tokens);
+        foreach (string variant in PsgcIndex.CityKeyVariants(stripped).Prepend(string.Concat(tokens)))
+        {
+            if (Index.OldCityKeys.TryGetValue(variant, out int[]? cities))
+            {
+                int[] inside = [.. cities.Where(c => InConstraint(c, pKind, provinces))];
+                if (inside.Length > 0)
+                {
+                    return new CityMatch(CityKind.Exact, inside, variant, Note: "matched a former name");
+                }
+            }
+        }
+
+        return current;
+    }
+
+    private static CityMatch? Current(string[] tokens)
+    {
         PsgcIndex index = Index;
         if (tokens.Length == 0)
         {
@@ -172,31 +198,11 @@ public sealed partial class PsgcResolver
         }
 
         string[] stripped = StripCityWords(tokens);
-        if (stripped.Length == 0)
-        {
-            return null;
-        }
-
-        foreach (string variant in PsgcIndex.CityKeyVariants(stripped))
+        foreach (string variant in stripped.Length == 0 ? [] : PsgcIndex.CityKeyVariants(stripped))
         {
             if (index.CityKeys.TryGetValue(variant, out cities))
             {
                 return new CityMatch(CityKind.Exact, cities, variant);
-            }
-        }
-
-        if (pKind is ProvinceKind.Found or ProvinceKind.Ncr)
-        {
-            foreach (string variant in PsgcIndex.CityKeyVariants(stripped).Prepend(key))
-            {
-                if (index.OldCityKeys.TryGetValue(variant, out cities))
-                {
-                    int[] inside = [.. cities.Where(c => InConstraint(c, pKind, provinces))];
-                    if (inside.Length > 0)
-                    {
-                        return new CityMatch(CityKind.Exact, inside, variant, Note: "matched a former name");
-                    }
-                }
             }
         }
 

@@ -146,6 +146,13 @@ public sealed partial class PsgcResolver
         if (constrained)
         {
             int[] inside = [.. cands.Where(c => InConstraint(c, pKind, provinces))];
+            if (inside.Length == 0 && pKind == ProvinceKind.Found && match.Kind == CityKind.Exact
+                && Index.ProvinceKeys.TryGetValue(match.Key, out int[]? named) && named.Any(provinces.Contains))
+            {
+                notes.Add("the city field repeats the province");
+                return WithoutCity(region, regionFuzzy, rGiven, pKind, provinces, provinceFuzzy, provinceText, null, notes, null);
+            }
+
             if (inside.Length == 0)
             {
                 string where = pKind == ProvinceKind.Ncr ? "Metro Manila" : string.Join(" / ", provinces.Select(p => Index.Provinces[p].Name));
