@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Lakehouse.Geo;
 using Lakehouse.Medallion;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -21,7 +22,7 @@ internal static class MedallionCommands
         {
             await using NpgsqlDataSource dataSource = NpgsqlDataSource.Create(parse.GetValue(connection)!);
             await MedallionSchema.MigrateAsync(dataSource, null, cancellationToken).ConfigureAwait(false);
-            var runner = new MedallionRunner(dataSource, PlaceResolution.Default, Options.Create(new MedallionOptions()));
+            var runner = new MedallionRunner(dataSource, PsgcPlaceResolver.Create(new PsgcResolver()), Options.Create(new MedallionOptions()));
             TextWriter output = parse.InvocationConfiguration.Output;
             MedallionRunResult result = await runner.RunAsync(
                 new Progress<MedallionRunResult>(p => output.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -87,10 +88,4 @@ internal static class MedallionCommands
 
         return [run, gold];
     }
-}
-
-/// <summary>The place resolver the tool uses: Lakehouse.Geo's, wired in when available.</summary>
-internal static class PlaceResolution
-{
-    public static PlaceResolver? Default => null;
 }

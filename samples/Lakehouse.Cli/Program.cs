@@ -12,5 +12,6 @@ root.Subcommands.Add(TokenCommands.Create());
 root.Subcommands.Add(HashCommand.Create());
 root.Subcommands.Add(IngestCommand.Create());
 root.Subcommands.Add(MapCommand.Create());
+root.Subcommands.Add(PsgcCommands.Create());
 
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);

@@ -12,7 +12,7 @@ public static class MedallionServiceCollectionExtensions
     /// <summary>
     /// Adds the PostgreSQL engine (<see cref="MedallionRunner"/>) and the <see cref="DataQualityChecker"/>. The
     /// <see cref="NpgsqlDataSource"/> comes from the container (keyed when <see cref="MedallionOptions.DataSourceKey"/> is
-    /// set); a <see cref="PlaceResolver"/> registered in the container is used for place names. Options are validated
+    /// set); a <see cref="PlaceResolver"/> registered in the container (else Lakehouse.Geo's <c>PsgcResolver</c> from <c>AddLakehouseGeo()</c>) is used for place names. Options are validated
     /// at start. Safe to call more than once.
     /// </summary>
     /// <param name="services">The service collection.</param>
@@ -40,12 +40,17 @@ public static class MedallionServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(static sp => new MedallionRunner(
-            DataSource(sp), sp.GetService<PlaceResolver>(), sp.GetRequiredService<IOptions<MedallionOptions>>(),
+            DataSource(sp), Resolver(sp), sp.GetRequiredService<IOptions<MedallionOptions>>(),
             sp.GetService<TimeProvider>(), sp.GetService<ILogger<MedallionRunner>>()));
         services.TryAddSingleton(static sp => new DataQualityChecker(
             DataSource(sp), sp.GetService<System.Diagnostics.Metrics.IMeterFactory>(), sp.GetService<TimeProvider>()));
         return services;
     }
+
+    // A PlaceResolver registered by the host wins; else Lakehouse.Geo's resolver when AddLakehouseGeo() registered it.
+    private static PlaceResolver? Resolver(IServiceProvider services) =>
+        services.GetService<PlaceResolver>()
+        ?? (services.GetService<Lakehouse.Geo.PsgcResolver>() is { } psgc ? PsgcPlaceResolver.Create(psgc) : null);
 
     private static NpgsqlDataSource DataSource(IServiceProvider services)
     {

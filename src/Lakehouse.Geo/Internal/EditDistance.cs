@@ -1,0 +1,57 @@
+namespace Lakehouse.Geo;
+
+/// <summary>Optimal-string-alignment (restricted Damerau–Levenshtein) distance with a cut-off.</summary>
+internal static class EditDistance
+{
+    /// <summary>True when <paramref name="a"/> and <paramref name="b"/> are at most <paramref name="max"/> edits apart (insert, delete, substitute, swap adjacent).</summary>
+    public static bool Within(ReadOnlySpan<char> a, ReadOnlySpan<char> b, int max)
+    {
+        if (Math.Abs(a.Length - b.Length) > max)
+        {
+            return false;
+        }
+
+        return Distance(a, b, max) <= max;
+    }
+
+    /// <summary>The distance, or a value above <paramref name="max"/> as soon as it is certain to exceed it.</summary>
+    public static int Distance(ReadOnlySpan<char> a, ReadOnlySpan<char> b, int max)
+    {
+        int n = a.Length;
+        int m = b.Length;
+        int[] prev2 = new int[m + 1];
+        int[] prev = new int[m + 1];
+        int[] cur = new int[m + 1];
+        for (int j = 0; j <= m; j++)
+        {
+            prev[j] = j;
+        }
+
+        for (int i = 1; i <= n; i++)
+        {
+            cur[0] = i;
+            int rowMin = cur[0];
+            for (int j = 1; j <= m; j++)
+            {
+                int cost = a[i - 1] == b[j - 1] ? 0 : 1;
+                int v = Math.Min(Math.Min(prev[j] + 1, cur[j - 1] + 1), prev[j - 1] + cost);
+                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                {
+                    v = Math.Min(v, prev2[j - 2] + 1);
+                }
+
+                cur[j] = v;
+                rowMin = Math.Min(rowMin, v);
+            }
+
+            if (rowMin > max)
+            {
+                return max + 1;
+            }
+
+            (prev2, prev, cur) = (prev, cur, prev2);
+        }
+
+        return prev[m];
+    }
+}
