@@ -3,5 +3,6 @@ using Lakehouse.Cli;
 
 var root = new RootCommand("lakehouse: the operator's tool for the Lakehouse retail analytics SDK.");
 root.Subcommands.Add(DbCommands.Create());
+foreach (Command command in DatasetCommands.Create()) { root.Subcommands.Add(command); }
 
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
