@@ -96,6 +96,28 @@ public sealed class ParquetExporterTests(PostgresDatabase db) : IClassFixture<Po
     }
 
     [Fact]
+    public async Task ExportAsync_row_group_byte_limit_splits_groups_before_the_row_limit()
+    {
+        await db.ExecuteAsync("CREATE TABLE IF NOT EXISTS test.wide AS SELECT g::bigint AS n, repeat(md5(g::text), 4) AS s FROM generate_series(1, 3000) g");
+        string dir = TestData.TempDir();
+        var exporter = new ParquetExporter(db.DataSource, new ParquetExportOptions { RowGroupMaxBytes = 64 * 1024 });
+        var definition = new DatasetDefinition
+        {
+            Name = "wide", Version = "1.0.0", Source = "test.wide",
+            Columns = [new("n", DatasetColumnType.Int8), new("s", DatasetColumnType.Text)],
+        };
+
+        DatasetExportResult result = await exporter.ExportAsync(definition, dir);
+
+        // About 128 + 4 + 8 = 140 estimated bytes a row: a group closes near 468 rows, long before 1 M rows.
+        var groups = TestData.DuckQuery($"SELECT DISTINCT row_group_id, row_group_num_rows FROM parquet_metadata('{dir}/part-00000.parquet') ORDER BY 1", static r => Convert.ToInt64(r.GetValue(1), System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(3000, result.Rows);
+        Assert.Equal(3000L, groups.Sum());
+        Assert.True(groups.Count >= 6, $"{groups.Count} groups");
+        Assert.All(groups.Take(groups.Count - 1), g => Assert.InRange(g, 400L, 520L));
+    }
+
+    [Fact]
     public async Task ExportAsync_schema_drift_is_refused_naming_each_difference()
     {
         DatasetDefinition drifted = TestData.Gold() with

@@ -16,15 +16,15 @@ namespace Lakehouse.Benchmarks.Publisher;
 public class ParquetExportBenchmarks
 {
     private const string GoldRows =
-        "SELECT DATE '2026-01-01' + (g % 60) AS date_key, 'S' || lpad((g % 5000)::text, 5, '0') AS store_id, (g % 997)::int AS transaction_count, " +
+        "SELECT DATE '2026-01-01' + (g % 60)::int AS date_key, 'S' || lpad((g % 5000)::text, 5, '0') AS store_id, (g % 997)::int AS transaction_count, " +
         "round(((g * 7919) % 10000000) / 100.0, 2)::numeric(12,2) AS total_sales, round(((g * 104729) % 1000000) / 100.0, 2)::numeric(12,2) AS avg_basket_value, (g % 311)::int AS unique_customers";
 
     private const string SilverRows =
         "SELECT 'T' || g AS transaction_id, 'S' || (g % 5000) AS store_id, CASE WHEN g % 9 = 0 THEN NULL ELSE 'pi-' || (g % 700) END AS device_id, " +
-        "TIMESTAMPTZ '2026-01-01 00:00:00+00' + g * INTERVAL '13 seconds' AS ts, DATE '2026-01-01' + (g % 60) AS date_key, " +
-        "round(((g * 7919) % 500000) / 100.0, 2)::numeric(12,2) AS peso_value, (ARRAY['cash','gcash','maya','card','other'])[1 + g % 5] AS payment_method, " +
-        "(ARRAY['new','returning','vip','churned'])[1 + g % 4] AS customer_type, CASE WHEN g % 3 = 0 THEN NULL ELSE 'C' || (g % 40) END AS campaign_id, " +
-        "CASE WHEN g % 4 = 0 THEN NULL ELSE ((g * 31) % 1000) / 1000.0 END::double precision AS handshake_score, (ARRAY['morning','afternoon','evening','night'])[1 + g % 4] AS time_of_day";
+        "TIMESTAMPTZ '2026-01-01 00:00:00+00' + g * INTERVAL '13 seconds' AS ts, DATE '2026-01-01' + (g % 60)::int AS date_key, " +
+        "round(((g * 7919) % 500000) / 100.0, 2)::numeric(12,2) AS peso_value, (ARRAY['cash','gcash','maya','card','other'])[(1 + g % 5)::int] AS payment_method, " +
+        "(ARRAY['new','returning','vip','churned'])[(1 + g % 4)::int] AS customer_type, CASE WHEN g % 3 = 0 THEN NULL ELSE 'C' || (g % 40) END AS campaign_id, " +
+        "CASE WHEN g % 4 = 0 THEN NULL ELSE ((g * 31) % 1000) / 1000.0 END::double precision AS handshake_score, (ARRAY['morning','afternoon','evening','night'])[(1 + g % 4)::int] AS time_of_day";
 
     private PostgresDatabase _db = null!;
     private DuckDBConnection _duck = null!;
@@ -48,7 +48,7 @@ public class ParquetExportBenchmarks
         _db.InitializeAsync().GetAwaiter().GetResult();
         string select = Dataset == "gold" ? GoldRows : SilverRows;
         string rows = Rows.ToString(CultureInfo.InvariantCulture);
-        _db.ExecuteAsync($"CREATE TABLE bench AS {select} FROM generate_series(1, {rows}) g; ANALYZE bench").GetAwaiter().GetResult();
+        _db.ExecuteAsync($"CREATE TABLE bench AS {select} FROM generate_series(1::bigint, {rows}) g; ANALYZE bench").GetAwaiter().GetResult();
         _exporter = new ParquetExporter(_db.DataSource);
         _definition = Dataset == "gold"
             ? BuiltInDatasets.GoldDailyMetrics with { Source = "public.bench", PartitionBy = null, Columns = [.. BuiltInDatasets.GoldDailyMetrics.Columns.Select(c => c with { IsNullable = true })] }
@@ -64,6 +64,11 @@ public class ParquetExportBenchmarks
     [GlobalCleanup]
     public void Cleanup()
     {
+        foreach ((string key, long bytes) in LastBytes)
+        {
+            Console.WriteLine($"// output bytes {key}: {bytes}");
+        }
+
         _duck.Dispose();
         _db.DisposeAsync().GetAwaiter().GetResult();
     }
