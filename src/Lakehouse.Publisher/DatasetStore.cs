@@ -236,6 +236,7 @@ public sealed class DatasetStore
         string target = VersionPath(manifest.Dataset, manifest.Version);
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         Directory.Move(staging, target); // rename(2): the version folder appears whole or not at all
+        DeleteIfEmpty(Path.GetDirectoryName(staging)!);
         SwitchCurrent(manifest.Dataset, manifest.Version);
         AppendHistory(manifest.Dataset, new DatasetHistoryEntry("published", manifest.Version, previous, manifest.CreatedAt));
     }
@@ -247,6 +248,23 @@ public sealed class DatasetStore
             Directory.Delete(staging, recursive: true);
         }
         catch (DirectoryNotFoundException)
+        {
+        }
+
+        DeleteIfEmpty(Path.GetDirectoryName(staging)!);
+    }
+
+    // Another publish of the same dataset may be staging at the same moment: then the folder is not empty and stays.
+    private static void DeleteIfEmpty(string folder)
+    {
+        try
+        {
+            if (!Directory.EnumerateFileSystemEntries(folder).Any())
+            {
+                Directory.Delete(folder);
+            }
+        }
+        catch (IOException)
         {
         }
     }

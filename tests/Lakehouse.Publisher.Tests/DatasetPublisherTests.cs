@@ -46,7 +46,7 @@ public sealed class DatasetPublisherTests(PostgresDatabase db) : IClassFixture<P
         Assert.Equal("Numeric", json.RootElement.GetProperty("columns")[3].GetProperty("type").GetString());
         Assert.Equal(1200L, await db.ScalarAsync<long>("SELECT (manifest->>'rows')::bigint FROM publisher.dataset_versions WHERE dataset = 'gold_like' AND is_current"));
         Assert.Equal(manifest.Files.Count, (int)await db.ScalarAsync<int>("SELECT jsonb_array_length(manifest->'files') FROM publisher.dataset_versions WHERE dataset = 'gold_like'"));
-        Assert.False(Directory.Exists(Path.Combine(root, "gold_like", ".staging")) && Directory.EnumerateFileSystemEntries(Path.Combine(root, "gold_like", ".staging")).Any());
+        Assert.False(Directory.Exists(Path.Combine(root, "gold_like", ".staging")));
     }
 
     [Fact]
@@ -100,6 +100,24 @@ public sealed class DatasetPublisherTests(PostgresDatabase db) : IClassFixture<P
         DatasetDiff diff = publisher.Store.Diff("silver_bump", "1.0.0", "1.1.0");
         Assert.Equal(6, diff.SchemaChanges.Count);
         Assert.Contains("removed 'is_weekend' boolean", diff.SchemaChanges);
+    }
+
+    [Fact]
+    public async Task PublishAsync_refused_by_drift_leaves_current_version_and_no_staging()
+    {
+        string root = TestData.TempDir();
+        DatasetPublisher publisher = NewPublisher(root);
+        DatasetDefinition first = TestData.Silver("1.0.0") with { Name = "silver_drift" };
+        await publisher.PublishAsync(first);
+        DatasetDefinition drifted = first with { Version = "2.0.0", Columns = [.. first.Columns.Select(c => c.Name == "item_count" ? c with { Type = DatasetColumnType.Int8 } : c)] };
+
+        var error = await Assert.ThrowsAsync<DatasetSchemaException>(() => publisher.PublishAsync(drifted));
+
+        Assert.Equal(["column 'item_count': declared bigint, live integer"], error.Problems);
+        Assert.Equal("1.0.0", publisher.Store.GetCurrentVersion("silver_drift"));
+        Assert.Equal(["1.0.0"], publisher.Store.ListVersions("silver_drift"));
+        Assert.False(Directory.Exists(Path.Combine(root, "silver_drift", ".staging")));
+        Assert.Equal(1L, await db.ScalarAsync<long>("SELECT count(*) FROM publisher.dataset_versions WHERE dataset = 'silver_drift'"));
     }
 
     [Fact]
