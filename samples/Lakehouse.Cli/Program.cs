@@ -13,5 +13,6 @@ root.Subcommands.Add(HashCommand.Create());
 root.Subcommands.Add(IngestCommand.Create());
 root.Subcommands.Add(MapCommand.Create());
 root.Subcommands.Add(PsgcCommands.Create());
+foreach (Command command in DatasetCommands.Create()) { root.Subcommands.Add(command); }
 
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
