@@ -52,11 +52,6 @@ public sealed class DbAndMedallionCommandTests(PostgresDatabase db) : IClassFixt
     public async Task Run_then_gold_prints_the_days_gold_from_a_real_database()
     {
         await CliRunner.RunAsync(DbCommands.Create(), "db", "migrate", "--connection", db.ConnectionString);
-        await db.ExecuteAsync("""
-            CREATE TABLE IF NOT EXISTS scout.bronze_transactions (
-                id bigserial PRIMARY KEY, store_id text NOT NULL, event_hash bytea NOT NULL, raw text NOT NULL,
-                device_id text, ingested_at timestamptz NOT NULL DEFAULT now())
-            """);
         foreach (string raw in new[]
         {
             """{"store_id":"S1","transaction_id":"a","ts":"2026-11-21T09:00:00+08:00","peso_value":150.50}""",

@@ -12,11 +12,6 @@ public sealed class PostgresMedallionTests(PostgresDatabase db) : IClassFixture<
     public async Task InitializeAsync()
     {
         await MedallionSchema.MigrateAsync(db.DataSource);
-        await db.ExecuteAsync("""
-            CREATE TABLE IF NOT EXISTS scout.bronze_transactions (
-                id bigserial PRIMARY KEY, store_id text NOT NULL, event_hash bytea NOT NULL, raw text NOT NULL,
-                device_id text, ingested_at timestamptz NOT NULL DEFAULT now())
-            """);
         await Reset();
     }
 

@@ -108,4 +108,31 @@ public sealed class RowLevelSecurityTests(PostgresDatabase db) : IClassFixture<P
         var error = await Assert.ThrowsAsync<PostgresException>(() => AsRole("edge_uploader", "tenant-a", c => Count(c, "scout.silver_transactions")));
         Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, error.SqlState);
     }
+
+    [Fact]
+    public async Task Edge_uploader_inserts_into_bronze_but_cannot_read_it_back()
+    {
+        int inserted = await AsRole("edge_uploader", null, async c =>
+        {
+            await using var command = new NpgsqlCommand(
+                "INSERT INTO scout.bronze_transactions (store_id, event_hash, raw) VALUES ('E1', sha256('x'::bytea), '{}')", c);
+            return await command.ExecuteNonQueryAsync();
+        });
+        Assert.Equal(1, inserted);
+
+        var read = await Assert.ThrowsAsync<PostgresException>(() => AsRole("edge_uploader", null, c => Count(c, "scout.bronze_transactions")));
+        Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, read.SqlState);
+        var rejects = await Assert.ThrowsAsync<PostgresException>(() => AsRole("edge_uploader", null, c => Count(c, "scout.bronze_rejects")));
+        Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, rejects.SqlState);
+    }
+
+    [Theory]
+    [InlineData("authenticated")]
+    [InlineData("anon")]
+    public async Task Only_service_role_reads_bronze(string role)
+    {
+        var error = await Assert.ThrowsAsync<PostgresException>(() => AsRole(role, "tenant-a", c => Count(c, "scout.bronze_transactions")));
+        Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, error.SqlState);
+        Assert.True(await AsRole("service_role", null, c => Count(c, "scout.bronze_transactions")) >= 0);
+    }
 }

@@ -26,11 +26,6 @@ public class PostgresGoldBenchmarks
         _db = new PostgresDatabase();
         await _db.InitializeAsync();
         await MedallionSchema.MigrateAsync(_db.DataSource);
-        await _db.ExecuteAsync("""
-            CREATE TABLE IF NOT EXISTS scout.bronze_transactions (
-                id bigserial PRIMARY KEY, store_id text NOT NULL, event_hash bytea NOT NULL, raw text NOT NULL,
-                device_id text, ingested_at timestamptz NOT NULL DEFAULT now())
-            """);
         await using NpgsqlConnection connection = await _db.OpenAsync();
         await using NpgsqlBinaryImporter importer = await connection.BeginBinaryImportAsync(
             "COPY scout.bronze_transactions (id, store_id, event_hash, raw, ingested_at) FROM STDIN (FORMAT BINARY)");
