@@ -191,4 +191,16 @@ public sealed class PostgresMedallionTests(PostgresDatabase db) : IClassFixture<
         Assert.Equal(0m, after.Single(r => r.Check == "orphan_line_products").Value);
         Assert.Equal(10L, await db.ScalarAsync<long>("SELECT count(*) FROM scout.dq_results"));
     }
+
+    [Fact]
+    public async Task Region_daily_view_adds_population_and_revenue_per_capita()
+    {
+        await InsertBronzeAsync(BronzeCorpus.Generate(seed: 31, count: 200));
+        await Runner().RunAsync();
+        Assert.Equal(0L, await db.ScalarAsync<long>("""
+            SELECT count(*) FROM scout.gold_region_daily
+            WHERE population IS NULL OR revenue_per_capita IS DISTINCT FROM round(peso_total / population, 6)
+            """));
+        Assert.True(await db.ScalarAsync<long>("SELECT count(*) FROM scout.gold_region_choropleth WHERE region_key = '1300000000'") > 0);
+    }
 }
