@@ -47,6 +47,14 @@ public sealed class NotificationTests(PostgresDatabase db) : IClassFixture<Postg
         Received last = receiver.Requests[^1];
         Assert.True(Verify(secret, last), "signature of the delivered request verifies");
         Assert.All(receiver.Requests, r => Assert.True(Verify(secret, r)));
+
+        // The family's own verifier (Lakehouse.Ingest) accepts what the publisher sent over real HTTP: the delivered
+        // request verifies, and the same message id delivered again is a replay.
+        var options = new Lakehouse.Ingest.WebhookVerificationOptions();
+        options.Secrets.Add(secret);
+        var verifier = new Lakehouse.Ingest.StandardWebhookVerifier(options);
+        Assert.Equal(Lakehouse.Ingest.WebhookVerdict.Accepted, verifier.Verify(last.Id, last.Timestamp, last.Signature, last.Body));
+        Assert.Equal(Lakehouse.Ingest.WebhookVerdict.Replay, verifier.Verify(last.Id, last.Timestamp, last.Signature, last.Body));
         using JsonDocument body = JsonDocument.Parse(last.Body);
         Assert.Equal("dataset.published", body.RootElement.GetProperty("type").GetString());
         Assert.Equal("notified", body.RootElement.GetProperty("dataset").GetString());
