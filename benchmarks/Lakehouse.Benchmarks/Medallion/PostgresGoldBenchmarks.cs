@@ -61,6 +61,29 @@ public class PostgresGoldBenchmarks
         return (await runner.RunAsync()).SilverInserted;
     }
 
+    private long _nextId = 10_000_000;
+
+    /// <summary>
+    /// Freshness: one bronze insert, then the incremental run that makes gold (and platinum) reflect it — the lag a
+    /// worker woken by <c>NOTIFY lakehouse_bronze</c> adds, on top of the table's existing rows.
+    /// </summary>
+    [Benchmark]
+    public async Task<long> FreshnessOneInsertToGold()
+    {
+        long id = Interlocked.Increment(ref _nextId);
+        string raw = "{\"store_id\":\"S1\",\"transaction_id\":\"F" + id.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\",\"peso_value\":10}";
+        await using (NpgsqlCommand insert = _db.DataSource.CreateCommand(
+            "INSERT INTO scout.bronze_transactions (id, store_id, event_hash, raw) VALUES ($1, 'S1', sha256(convert_to($2, 'UTF8')), $2)"))
+        {
+            insert.Parameters.Add(new NpgsqlParameter { Value = id });
+            insert.Parameters.Add(new NpgsqlParameter { Value = raw });
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        var runner = new MedallionRunner(_db.DataSource, BronzeRows.Resolve, Options.Create(new MedallionOptions()));
+        return (await runner.RunAsync()).SilverInserted;
+    }
+
     [Benchmark(Baseline = true)]
     public async Task<long> SqlGroupByFromSilver()
     {
