@@ -1,7 +1,8 @@
+using Lakehouse.Ingest;
+using Lakehouse.Publisher.Notifications;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.Json;
-using Lakehouse.Publisher.Notifications;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
@@ -74,9 +75,13 @@ public sealed partial class DatasetSubscriptions
         ArgumentException.ThrowIfNullOrEmpty(subscriber);
         ArgumentNullException.ThrowIfNull(url);
         ArgumentNullException.ThrowIfNull(secret);
-        if (WebhookSigning.DecodeSecret(secret) is null)
+        try
         {
-            throw new ArgumentException("the secret must be whsec_ + base64 of a 24-64 byte key", nameof(secret));
+            _ = new StandardWebhookSigner(secret);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException("the secret must be whsec_ + base64 of a 24-64 byte key", nameof(secret), e);
         }
 
         string[] wanted = events is null ? [PublishedEvent, RolledBackEvent] : [.. events];
@@ -112,7 +117,7 @@ public sealed partial class DatasetSubscriptions
 
     /// <summary>A new random secret (<c>whsec_</c> + base64 of 32 bytes).</summary>
     /// <returns>The secret.</returns>
-    public static string NewSecret() => WebhookSigning.NewSecret();
+    public static string NewSecret() => StandardWebhookSigner.GenerateSecret();
 
     /// <summary>Notifies every active subscription that wants <paramref name="eventType"/> for <paramref name="dataset"/>, retrying each as configured.</summary>
     /// <param name="eventType"><see cref="PublishedEvent"/> or <see cref="RolledBackEvent"/>.</param>
@@ -170,8 +175,16 @@ public sealed partial class DatasetSubscriptions
             deliveryId = (long)(await insert.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
         }
 
-        byte[] key = WebhookSigning.DecodeSecret(secret)
-            ?? throw new InvalidOperationException($"subscription {subscriptionId} has a malformed secret");
+        StandardWebhookSigner signer;
+        try
+        {
+            signer = new StandardWebhookSigner(secret, _timeProvider);
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidOperationException($"subscription {subscriptionId} has a malformed secret", e);
+        }
+
         int attempts = 0;
         int? lastStatus = null;
         string? lastError = null;
@@ -206,7 +219,7 @@ public sealed partial class DatasetSubscriptions
                     attempts++;
                     try
                     {
-                        HttpResponseMessage response = await SendOnceAsync(url, key, webhookId, body, token).ConfigureAwait(false);
+                        HttpResponseMessage response = await SendOnceAsync(url, signer, webhookId, body, token).ConfigureAwait(false);
                         lastStatus = (int)response.StatusCode;
                         lastError = response.IsSuccessStatusCode ? null : "HTTP " + lastStatus.Value.ToString(CultureInfo.InvariantCulture);
                         if (!response.IsSuccessStatusCode)
@@ -237,14 +250,15 @@ public sealed partial class DatasetSubscriptions
         return new DeliveryResult(deliveryId, subscriptionId, webhookId, delivered, attempts, lastStatus, lastError);
     }
 
-    private async Task<HttpResponseMessage> SendOnceAsync(Uri url, byte[] key, string webhookId, byte[] body, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendOnceAsync(Uri url, StandardWebhookSigner signer, string webhookId, byte[] body, CancellationToken cancellationToken)
     {
-        long timestamp = _timeProvider.GetUtcNow().ToUnixTimeSeconds();
+        // Each attempt is signed afresh (same id, current timestamp), as Standard Webhooks retries are.
+        StandardWebhookHeaders headers = signer.Sign(body, webhookId);
         using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        request.Headers.Add("webhook-id", webhookId);
-        request.Headers.Add("webhook-timestamp", timestamp.ToString(CultureInfo.InvariantCulture));
-        request.Headers.Add("webhook-signature", WebhookSigning.Sign(key, webhookId, timestamp, body));
+        request.Headers.Add(StandardWebhookVerifier.IdHeader, headers.Id);
+        request.Headers.Add(StandardWebhookVerifier.TimestampHeader, headers.Timestamp);
+        request.Headers.Add(StandardWebhookVerifier.SignatureHeader, headers.Signature);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.NotificationTimeout);
         try
