@@ -1,0 +1,6 @@
+using Lakehouse.Samples.Api;
+
+// Configuration: Lakehouse:ConnectionString, Lakehouse:EdgeTokenSecret, Lakehouse:OdooWebhookSecret
+// (appsettings, environment variables such as Lakehouse__ConnectionString, or the command line).
+await using WebApplication app = ApiApp.Build(args);
+await app.RunAsync().ConfigureAwait(false);
