@@ -8,7 +8,10 @@ feed=artifacts/feed
 rm -rf "$feed" artifacts/consumer
 mkdir -p "$feed"
 echo "==> pack"
-dotnet pack Lakehouse.sln -c Release -nologo -v quiet -o "$feed"
+# The shipped packages and the tool, named explicitly (the sample hosts are not packages).
+for project in src/Lakehouse.*/Lakehouse.*.csproj samples/Lakehouse.Cli/Lakehouse.Cli.csproj; do
+  dotnet pack "$project" -c Release -nologo -v quiet -o "$feed"
+done
 for id in Lakehouse.Ingest Lakehouse.Geo Lakehouse.Medallion Lakehouse.Publisher Lakehouse.Odoo Lakehouse.Cli; do
   ls "$feed/$id".[0-9]*.nupkg >/dev/null 2>&1 || { echo "missing package $id" >&2; exit 1; }
 done
