@@ -108,6 +108,36 @@ public sealed class NotificationTests(PostgresDatabase db) : IClassFixture<Postg
     }
 
     /// <summary>Standard Webhooks verification written here from the specification, independently of the package.</summary>
+    [Fact]
+    public async Task RollbackAsync_retries_a_failing_receiver_then_delivers_a_signed_rolled_back_notification()
+    {
+        using var http = new HttpClient();
+        var subscriptions = new DatasetSubscriptions(db.DataSource, http, FastRetries(5));
+        string secret = DatasetSubscriptions.NewSecret();
+        var publisher = new DatasetPublisher(db.DataSource, new DatasetStore(TestData.TempDir()), new ParquetExporter(db.DataSource), subscriptions,
+            manifestBaseUrl: new Uri("https://data.example.ph/datasets/"));
+        await publisher.PublishAsync(TestData.Silver("1.0.0") with { Name = "rolled" });
+        await publisher.PublishAsync(TestData.Silver("1.0.1") with { Name = "rolled" });
+
+        // Subscribed only now, so the receiver sees the rollback alone.
+        using var receiver = new Receiver(failFirst: 1);
+        long subscription = await subscriptions.SubscribeAsync("rollback-watcher", receiver.Url, secret);
+        (_, IReadOnlyList<DeliveryResult> sent) = await publisher.RollbackAsync("rolled", "1.0.0");
+        await subscriptions.DeactivateAsync(subscription); // the class shares one database: leave no live subscriber behind
+
+        DeliveryResult result = Assert.Single(sent);
+        Assert.True(result.Delivered);
+        Assert.Equal(2, result.Attempts);
+        Received last = receiver.Requests[^1];
+        var options = new Lakehouse.Ingest.WebhookVerificationOptions();
+        options.Secrets.Add(secret);
+        Assert.Equal(Lakehouse.Ingest.WebhookVerdict.Accepted,
+            new Lakehouse.Ingest.StandardWebhookVerifier(options).Verify(last.Id, last.Timestamp, last.Signature, last.Body));
+        using JsonDocument body = JsonDocument.Parse(last.Body);
+        Assert.Equal("dataset.rolled_back", body.RootElement.GetProperty("type").GetString());
+        Assert.Equal("1.0.0", body.RootElement.GetProperty("version").GetString());
+    }
+
     private static bool Verify(string secret, Received request)
     {
         string encoded = secret.StartsWith("whsec_", StringComparison.Ordinal) ? secret["whsec_".Length..] : secret;
