@@ -71,20 +71,6 @@ lines.append("INSERT INTO scout.dim_geo_citymun (citymun_psgc, citymun_name, geo
 lines.append(",\n".join(f"({q(r['psgc_code'])}, {q(r['name'])}, {q(r['geographic_level'])}, {r['is_city']}, {q(r['city_class'])}, {q(r['region_code'])}, {q(r['province_code'])}, {q(r['geo_province_code'])}, {q(r['income_class'])}, {num(r['population_2024'])})" for r in rows) + ";")
 
 lines.append("""
--- The family's roles (cluster-wide; every package that grants creates them the same tolerant way).
-DO $$
-DECLARE r text;
-BEGIN
-  FOREACH r IN ARRAY ARRAY['anon', 'authenticated', 'service_role', 'edge_uploader'] LOOP
-    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = r) THEN
-      BEGIN
-        EXECUTE format('CREATE ROLE %I NOLOGIN', r);
-      EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
-      END;
-    END IF;
-  END LOOP;
-END $$;
-
 DO $$
 DECLARE t text;
 BEGIN

@@ -83,6 +83,23 @@ internal static partial class SchemaMigrator
         await ExecuteAsync(connection, null, "SELECT pg_advisory_lock(5494755781306701139)", cancellationToken).ConfigureAwait(false);
         try
         {
+            // The family's roles (DESIGN.md: anon, authenticated, service_role, edge_uploader) are cluster-wide and
+            // granted to by several packages' migrations, so they are ensured here, once, before any of them runs.
+            // Another database of the same cluster may be creating them at this moment: tolerate the race.
+            await ExecuteAsync(connection, null, """
+                DO $roles$
+                DECLARE r text;
+                BEGIN
+                  FOREACH r IN ARRAY ARRAY['anon', 'authenticated', 'service_role', 'edge_uploader'] LOOP
+                    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = r) THEN
+                      BEGIN
+                        EXECUTE format('CREATE ROLE %I NOLOGIN', r);
+                      EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+                      END;
+                    END IF;
+                  END LOOP;
+                END $roles$;
+                """, cancellationToken).ConfigureAwait(false);
             await ExecuteAsync(connection, null, """
                 CREATE SCHEMA IF NOT EXISTS lakehouse;
                 CREATE TABLE IF NOT EXISTS lakehouse.schema_history (

@@ -1792,20 +1792,6 @@ INSERT INTO scout.dim_geo_citymun (citymun_psgc, citymun_name, geographic_level,
 ('1999907000', 'Ligawasan', 'Mun', false, NULL, '1900000000', NULL, '1204700000', NULL, 28322),
 ('1999908000', 'Tugunan', 'Mun', false, NULL, '1900000000', NULL, '1204700000', NULL, 33721);
 
--- The family's roles (cluster-wide; every package that grants creates them the same tolerant way).
-DO $$
-DECLARE r text;
-BEGIN
-  FOREACH r IN ARRAY ARRAY['anon', 'authenticated', 'service_role', 'edge_uploader'] LOOP
-    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = r) THEN
-      BEGIN
-        EXECUTE format('CREATE ROLE %I NOLOGIN', r);
-      EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
-      END;
-    END IF;
-  END LOOP;
-END $$;
-
 DO $$
 DECLARE t text;
 BEGIN

@@ -2,19 +2,6 @@
 -- they fit). Money is numeric without a type modifier: exact, never rounded on the way in, so every gold figure
 -- equals the same sum computed over silver, to the centavo and beyond.
 
-DO $$
-DECLARE r text;
-BEGIN
-  FOREACH r IN ARRAY ARRAY['anon', 'authenticated', 'service_role', 'edge_uploader'] LOOP
-    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = r) THEN
-      BEGIN
-        EXECUTE format('CREATE ROLE %I NOLOGIN', r);
-      EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
-      END;
-    END IF;
-  END LOOP;
-END $$;
-
 -- The tenant a session acts for: set by the host per request (SET lakehouse.tenant_id = '…').
 CREATE FUNCTION scout.current_tenant() RETURNS text
     LANGUAGE sql STABLE AS $$ SELECT nullif(current_setting('lakehouse.tenant_id', true), '') $$;

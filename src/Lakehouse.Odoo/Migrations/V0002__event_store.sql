@@ -1,18 +1,3 @@
--- Application roles of the family's security model (DESIGN.md). Cluster-wide and shared with the other
--- packages' migrations, so creation tolerates a concurrent creator.
-DO $$
-DECLARE r text;
-BEGIN
-  FOREACH r IN ARRAY ARRAY['anon', 'authenticated', 'service_role', 'edge_uploader'] LOOP
-    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = r) THEN
-      BEGIN
-        EXECUTE format('CREATE ROLE %I NOLOGIN', r);
-      EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
-      END;
-    END IF;
-  END LOOP;
-END $$;
-
 -- Inbound Odoo webhooks, stored once per idempotency key (the body's event_id, else SHA-256 of the body).
 CREATE TABLE odoo.webhook_events (
     id              bigserial   PRIMARY KEY,
