@@ -2,6 +2,7 @@ using System.CommandLine;
 using Lakehouse.Cli;
 
 var root = new RootCommand("lakehouse: the operator's tool for the Lakehouse retail analytics SDK.");
+root.Subcommands.Add(Lakehouse.Cli.Demo.DemoCommand.Create());
 root.Subcommands.Add(DbCommands.Create());
 foreach (Command command in MedallionCommands.Create())
 {

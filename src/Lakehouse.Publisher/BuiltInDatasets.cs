@@ -6,23 +6,34 @@ namespace Lakehouse.Publisher;
 /// </summary>
 public static class BuiltInDatasets
 {
-    /// <summary>Daily gold metrics per store, partitioned by <c>date_key</c>.</summary>
+    /// <summary>
+    /// Daily gold metrics per store, partitioned by <c>date_key</c>. Money is exported as <c>decimal(14,2)</c> and units
+    /// as <c>decimal(14,3)</c> (the gold table keeps exact unconstrained numerics; Parquet needs a precision).
+    /// </summary>
     public static DatasetDefinition GoldDailyMetrics { get; } = new()
     {
         Name = "gold_daily_metrics",
         Version = "1.0.0",
-        Source = "scout.gold_daily_metrics",
+        Source = "SELECT date_key, store_id, tenant_id, transaction_count, total_sales::numeric(14,2) AS total_sales, " +
+                 "net_sales::numeric(14,2) AS net_sales, unique_customers, units_sold::numeric(14,3) AS units_sold, " +
+                 "avg_transaction_value::numeric(14,2) AS avg_transaction_value, campaign_transactions " +
+                 "FROM scout.gold_daily_metrics",
+        IsQuery = true,
         PartitionBy = "date_key",
-        InputTables = ["scout.silver_transactions"],
+        InputTables = ["scout.gold_daily_metrics", "scout.silver_transactions"],
         TransformVersion = "medallion-gold-1",
         Columns =
         [
             new("date_key", DatasetColumnType.Date, IsNullable: false),
             new("store_id", DatasetColumnType.Text, IsNullable: false),
-            new("transaction_count", DatasetColumnType.Int4, IsNullable: false),
-            DatasetColumn.Numeric("total_sales", 12, 2, isNullable: false),
-            DatasetColumn.Numeric("avg_basket_value", 12, 2),
-            new("unique_customers", DatasetColumnType.Int4),
+            new("tenant_id", DatasetColumnType.Text, IsNullable: false),
+            new("transaction_count", DatasetColumnType.Int8, IsNullable: false),
+            DatasetColumn.Numeric("total_sales", 14, 2, isNullable: false),
+            DatasetColumn.Numeric("net_sales", 14, 2, isNullable: false),
+            new("unique_customers", DatasetColumnType.Int8, IsNullable: false),
+            DatasetColumn.Numeric("units_sold", 14, 3, isNullable: false),
+            DatasetColumn.Numeric("avg_transaction_value", 14, 2, isNullable: false),
+            new("campaign_transactions", DatasetColumnType.Int8, IsNullable: false),
         ],
     };
 
@@ -31,8 +42,8 @@ public static class BuiltInDatasets
     {
         Name = "silver_transactions",
         Version = "1.0.0",
-        Source = "SELECT transaction_id, store_id, device_id, ts, date_key, peso_value, payment_method, customer_type, " +
-                 "campaign_id, handshake_score, time_of_day FROM scout.silver_transactions",
+        Source = "SELECT transaction_id, store_id, device_id, ts, date_key, peso_value::numeric(12,2) AS peso_value, payment_method, " +
+                 "customer_type, campaign_id, handshake_score::float8 AS handshake_score, time_of_day FROM scout.silver_transactions",
         IsQuery = true,
         PartitionBy = "date_key",
         InputTables = ["scout.bronze_transactions"],

@@ -12,7 +12,7 @@ namespace Lakehouse.Publisher;
 /// </summary>
 public sealed partial class DatasetPublisher
 {
-    private readonly NpgsqlDataSource _dataSource;
+    private readonly NpgsqlDataSource? _dataSource;
     private readonly DatasetStore _store;
     private readonly ParquetExporter _exporter;
     private readonly DatasetSubscriptions? _subscriptions;
@@ -44,6 +44,25 @@ public sealed partial class DatasetPublisher
         _logger = logger ?? (ILogger)NullLogger.Instance;
     }
 
+    /// <summary>
+    /// Creates a publisher without a registry database: versions, manifests, <c>CURRENT</c> and the history live in the
+    /// store's folders only, and nobody is notified. For the quick start, edge devices and tests; use
+    /// <see cref="PublishRowsAsync"/> with an exporter created without a data source.
+    /// </summary>
+    /// <param name="store">Where versions are written.</param>
+    /// <param name="exporter">How they are exported.</param>
+    /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when null.</param>
+    /// <param name="logger">Receives a line per publish and rollback; optional.</param>
+    public DatasetPublisher(DatasetStore store, ParquetExporter exporter, TimeProvider? timeProvider = null, ILogger<DatasetPublisher>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(exporter);
+        _store = store;
+        _exporter = exporter;
+        _timeProvider = timeProvider ?? TimeProvider.System;
+        _logger = logger ?? (ILogger)NullLogger.Instance;
+    }
+
     /// <summary>The store versions are written to.</summary>
     public DatasetStore Store => _store;
 
@@ -54,10 +73,36 @@ public sealed partial class DatasetPublisher
     /// <returns>The manifest and the notification results.</returns>
     /// <exception cref="DatasetSchemaException">Schema drift, a PII column, or a schema change without a minor or major bump.</exception>
     /// <exception cref="InvalidOperationException">The version is already published or is not above the latest one.</exception>
-    public async Task<(DatasetManifest Manifest, IReadOnlyList<DeliveryResult> Notifications)> PublishAsync(
+    public Task<(DatasetManifest Manifest, IReadOnlyList<DeliveryResult> Notifications)> PublishAsync(
         DatasetDefinition definition, string? watermark = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(definition);
+        return PublishCoreAsync(definition, watermark, staging => _exporter.ExportAsync(definition, staging, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>
+    /// Publishes rows held in memory as <paramref name="definition"/>'s version, which becomes current: the same
+    /// checks, files, manifest and pointer switch as <see cref="PublishAsync"/>, from
+    /// <see cref="ParquetExporter.ExportRowsAsync"/> instead of a query.
+    /// </summary>
+    /// <param name="definition">The dataset at the version to publish.</param>
+    /// <param name="rows">One array per row, values in column order (see <see cref="ParquetExporter.ExportRowsAsync"/>).</param>
+    /// <param name="watermark">The source watermark the export reflects, recorded in the manifest; optional.</param>
+    /// <param name="cancellationToken">Cancels the export; nothing is published then.</param>
+    /// <returns>The manifest and the notification results.</returns>
+    /// <exception cref="DatasetSchemaException">A PII column, an invalid declaration, or a schema change without a minor or major bump.</exception>
+    /// <exception cref="InvalidOperationException">The version is already published or is not above the latest one.</exception>
+    public Task<(DatasetManifest Manifest, IReadOnlyList<DeliveryResult> Notifications)> PublishRowsAsync(
+        DatasetDefinition definition, IEnumerable<object?[]> rows, string? watermark = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        ArgumentNullException.ThrowIfNull(rows);
+        return PublishCoreAsync(definition, watermark, staging => _exporter.ExportRowsAsync(definition, rows, staging, cancellationToken), cancellationToken);
+    }
+
+    private async Task<(DatasetManifest Manifest, IReadOnlyList<DeliveryResult> Notifications)> PublishCoreAsync(
+        DatasetDefinition definition, string? watermark, Func<string, Task<DatasetExportResult>> export, CancellationToken cancellationToken)
+    {
         var version = SemanticVersion.Parse(definition.Version);
         IReadOnlyList<string> versions = _store.ListVersions(definition.Name);
         if (versions.Count > 0)
@@ -82,7 +127,7 @@ public sealed partial class DatasetPublisher
         string? before = _store.GetCurrentVersion(definition.Name);
         try
         {
-            DatasetExportResult export = await _exporter.ExportAsync(definition, staging, cancellationToken).ConfigureAwait(false);
+            DatasetExportResult exported = await export(staging).ConfigureAwait(false);
             manifest = new DatasetManifest
             {
                 Dataset = definition.Name,
@@ -92,9 +137,9 @@ public sealed partial class DatasetPublisher
                 PartitionBy = definition.PartitionBy,
                 Compression = _exporter.Compression.ToString().ToLowerInvariant(),
                 Columns = definition.Columns,
-                Files = export.Files,
-                Rows = export.Rows,
-                Bytes = export.Bytes,
+                Files = exported.Files,
+                Rows = exported.Rows,
+                Bytes = exported.Bytes,
                 Lineage = new DatasetLineage(
                     definition.Source,
                     definition.InputTables.Count > 0 || definition.IsQuery ? definition.InputTables : [definition.Source],
@@ -127,7 +172,22 @@ public sealed partial class DatasetPublisher
         DatasetManifest manifest = _store.ReadManifest(dataset, version);
         string? previous = _store.Rollback(dataset, version);
         DateTimeOffset now = _timeProvider.GetUtcNow();
-        NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        if (_dataSource is not null)
+        {
+            await RecordRollbackAsync(_dataSource, manifest, dataset, version, previous, now, cancellationToken).ConfigureAwait(false);
+        }
+
+        LogRolledBack(_logger, dataset, previous, version);
+        IReadOnlyList<DeliveryResult> sent = _subscriptions is null
+            ? []
+            : await _subscriptions.NotifyAsync(DatasetSubscriptions.RolledBackEvent, dataset, version, ManifestUrl(dataset, version), cancellationToken).ConfigureAwait(false);
+        return (manifest, sent);
+    }
+
+    private static async Task RecordRollbackAsync(
+        NpgsqlDataSource dataSource, DatasetManifest manifest, string dataset, string version, string? previous, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        NpgsqlConnection connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             NpgsqlTransaction tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
@@ -142,12 +202,6 @@ public sealed partial class DatasetPublisher
                 await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
             }
         }
-
-        LogRolledBack(_logger, dataset, previous, version);
-        IReadOnlyList<DeliveryResult> sent = _subscriptions is null
-            ? []
-            : await _subscriptions.NotifyAsync(DatasetSubscriptions.RolledBackEvent, dataset, version, ManifestUrl(dataset, version), cancellationToken).ConfigureAwait(false);
-        return (manifest, sent);
     }
 
     /// <summary>The URL of a version's manifest as sent in notifications.</summary>
@@ -160,6 +214,11 @@ public sealed partial class DatasetPublisher
 
     private async Task RecordAsync(DatasetManifest manifest, string? previous, CancellationToken cancellationToken)
     {
+        if (_dataSource is null)
+        {
+            return;
+        }
+
         NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {

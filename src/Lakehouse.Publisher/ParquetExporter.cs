@@ -24,7 +24,7 @@ namespace Lakehouse.Publisher;
 public sealed partial class ParquetExporter
 {
     private const int InitialCapacity = 4096;
-    private readonly NpgsqlDataSource _dataSource;
+    private readonly NpgsqlDataSource? _dataSource;
     private readonly ParquetExportOptions _options;
     private readonly ILogger _logger;
 
@@ -33,9 +33,17 @@ public sealed partial class ParquetExporter
     /// <param name="options">File options; defaults when null.</param>
     /// <param name="logger">Receives one line per file; optional.</param>
     public ParquetExporter(NpgsqlDataSource dataSource, ParquetExportOptions? options = null, ILogger<ParquetExporter>? logger = null)
+        : this(options, logger)
     {
         ArgumentNullException.ThrowIfNull(dataSource);
         _dataSource = dataSource;
+    }
+
+    /// <summary>Creates an exporter without a database, for <see cref="ExportRowsAsync"/> only.</summary>
+    /// <param name="options">File options; defaults when null.</param>
+    /// <param name="logger">Receives one line per file; optional.</param>
+    public ParquetExporter(ParquetExportOptions? options, ILogger<ParquetExporter>? logger = null)
+    {
         _options = options ?? new ParquetExportOptions();
         if (_options.RowGroupMaxRows < 1000)
         {
@@ -50,6 +58,9 @@ public sealed partial class ParquetExporter
         _logger = logger ?? (ILogger)NullLogger.Instance;
     }
 
+    private NpgsqlDataSource DataSource => _dataSource
+        ?? throw new InvalidOperationException("this exporter was created without a data source: it can only export rows held in memory (ExportRowsAsync)");
+
     /// <summary>The codec files are written with.</summary>
     public ParquetCompression Compression => _options.Compression;
 
@@ -60,7 +71,7 @@ public sealed partial class ParquetExporter
     public async Task<IReadOnlyList<string>> CheckSchemaAsync(DatasetDefinition definition, CancellationToken cancellationToken = default)
     {
         List<string> problems = CheckDefinition(definition);
-        IReadOnlyList<LiveColumn> live = await LiveSchema.DescribeAsync(_dataSource, definition, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<LiveColumn> live = await LiveSchema.DescribeAsync(DataSource, definition, cancellationToken).ConfigureAwait(false);
         problems.AddRange(LiveSchema.Compare(definition, live));
         return problems;
     }
@@ -79,7 +90,7 @@ public sealed partial class ParquetExporter
         string name, string version, string query, string? partitionBy = null, CancellationToken cancellationToken = default)
     {
         var definition = new DatasetDefinition { Name = name, Version = version, Source = query, IsQuery = true, Columns = [], PartitionBy = partitionBy };
-        IReadOnlyList<LiveColumn> live = await LiveSchema.DescribeAsync(_dataSource, definition, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<LiveColumn> live = await LiveSchema.DescribeAsync(DataSource, definition, cancellationToken).ConfigureAwait(false);
         return definition with { Columns = LiveSchema.Infer(live) };
     }
 
@@ -171,6 +182,19 @@ public sealed partial class ParquetExporter
 
     private async Task<IReadOnlyList<DatasetFile>> WriteAsync(DatasetDefinition definition, string directory, CancellationToken cancellationToken)
     {
+        NpgsqlConnection connection = await DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            NpgsqlBinaryExporter exporter = await connection.BeginBinaryExportAsync(CopySql(definition), cancellationToken).ConfigureAwait(false);
+            await using (exporter.ConfigureAwait(false))
+            {
+                return await WriteRowsAsync(definition, directory, new CopyRowSource(exporter), cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<IReadOnlyList<DatasetFile>> WriteRowsAsync(DatasetDefinition definition, string directory, RowSource source, CancellationToken cancellationToken)
+    {
         int capacity = Math.Min(InitialCapacity, _options.RowGroupMaxRows);
         var buffers = new ColumnBuffer[definition.Columns.Count];
         var fields = new DataField[buffers.Length];
@@ -204,102 +228,183 @@ public sealed partial class ParquetExporter
         string? key = null;
         int count = 0;
         long bytes = 0;
-        NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+        try
         {
-            NpgsqlBinaryExporter exporter = await connection.BeginBinaryExportAsync(CopySql(definition), cancellationToken).ConfigureAwait(false);
-            await using (exporter.ConfigureAwait(false))
+            while (true)
             {
-                try
+                if (count == capacity)
                 {
-                    while (await exporter.StartRowAsync(cancellationToken).ConfigureAwait(false) != -1)
+                    capacity = (int)Math.Min((long)capacity * 2, _options.RowGroupMaxRows);
+                    foreach (ColumnBuffer buffer in buffers)
                     {
-                        if (count == capacity)
-                        {
-                            capacity = (int)Math.Min((long)capacity * 2, _options.RowGroupMaxRows);
-                            foreach (ColumnBuffer buffer in buffers)
-                            {
-                                buffer.Grow(capacity);
-                            }
-                        }
+                        buffer.Grow(capacity);
+                    }
+                }
 
-                        int rowBytes = 0;
-                        foreach (ColumnBuffer buffer in buffers)
-                        {
-                            rowBytes += await buffer.ReadAsync(exporter, count, cancellationToken).ConfigureAwait(false);
-                        }
+                int rowBytes = await source.ReadRowAsync(buffers, count, cancellationToken).ConfigureAwait(false);
+                if (rowBytes < 0)
+                {
+                    break;
+                }
 
-                        if (partitionIndex >= 0)
-                        {
-                            string rowKey = buffers[partitionIndex].PartitionValue(count);
-                            if (key is null)
-                            {
-                                key = rowKey;
-                            }
-                            else if (!string.Equals(rowKey, key, StringComparison.Ordinal))
-                            {
-                                // The row just read opens the next partition: write out the previous one first.
-                                if (count > 0)
-                                {
-                                    file ??= await OpenAsync(directory, definition.PartitionBy, key, partsPerFolder, schema, parquetOptions, cancellationToken).ConfigureAwait(false);
-                                    await file.WriteGroupAsync(buffers, count, cancellationToken).ConfigureAwait(false);
-                                }
-
-                                if (file is not null)
-                                {
-                                    files.Add(await CloseAsync(file, cancellationToken).ConfigureAwait(false));
-                                    file = null;
-                                }
-
-                                foreach (ColumnBuffer buffer in buffers)
-                                {
-                                    buffer.MoveToFirst(count);
-                                }
-
-                                count = 0;
-                                bytes = 0;
-                                key = rowKey;
-                            }
-                        }
-
-                        count++;
-                        bytes += rowBytes;
-                        if (count >= _options.RowGroupMaxRows || bytes >= _options.RowGroupMaxBytes)
+                if (partitionIndex >= 0)
+                {
+                    string rowKey = buffers[partitionIndex].PartitionValue(count);
+                    if (key is null)
+                    {
+                        key = rowKey;
+                    }
+                    else if (!string.Equals(rowKey, key, StringComparison.Ordinal))
+                    {
+                        // The row just read opens the next partition: write out the previous one first.
+                        if (count > 0)
                         {
                             file ??= await OpenAsync(directory, definition.PartitionBy, key, partsPerFolder, schema, parquetOptions, cancellationToken).ConfigureAwait(false);
                             await file.WriteGroupAsync(buffers, count, cancellationToken).ConfigureAwait(false);
-                            count = 0;
-                            bytes = 0;
                         }
-                    }
 
-                    // An unpartitioned dataset always gets a file, even empty, so that readers see its schema.
-                    if (count > 0 || (file is null && partitionIndex < 0 && files.Count == 0))
-                    {
-                        file ??= await OpenAsync(directory, definition.PartitionBy, key, partsPerFolder, schema, parquetOptions, cancellationToken).ConfigureAwait(false);
-                        if (count > 0)
+                        if (file is not null)
                         {
-                            await file.WriteGroupAsync(buffers, count, cancellationToken).ConfigureAwait(false);
+                            files.Add(await CloseAsync(file, cancellationToken).ConfigureAwait(false));
+                            file = null;
                         }
-                    }
 
-                    if (file is not null)
-                    {
-                        files.Add(await CloseAsync(file, cancellationToken).ConfigureAwait(false));
-                        file = null;
+                        foreach (ColumnBuffer buffer in buffers)
+                        {
+                            buffer.MoveToFirst(count);
+                        }
+
+                        count = 0;
+                        bytes = 0;
+                        key = rowKey;
                     }
                 }
-                finally
+
+                count++;
+                bytes += rowBytes;
+                if (count >= _options.RowGroupMaxRows || bytes >= _options.RowGroupMaxBytes)
                 {
-                    if (file is not null)
-                    {
-                        await file.DisposeAsync().ConfigureAwait(false);
-                    }
+                    file ??= await OpenAsync(directory, definition.PartitionBy, key, partsPerFolder, schema, parquetOptions, cancellationToken).ConfigureAwait(false);
+                    await file.WriteGroupAsync(buffers, count, cancellationToken).ConfigureAwait(false);
+                    count = 0;
+                    bytes = 0;
                 }
+            }
+
+            // An unpartitioned dataset always gets a file, even empty, so that readers see its schema.
+            if (count > 0 || (file is null && partitionIndex < 0 && files.Count == 0))
+            {
+                file ??= await OpenAsync(directory, definition.PartitionBy, key, partsPerFolder, schema, parquetOptions, cancellationToken).ConfigureAwait(false);
+                if (count > 0)
+                {
+                    await file.WriteGroupAsync(buffers, count, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            if (file is not null)
+            {
+                files.Add(await CloseAsync(file, cancellationToken).ConfigureAwait(false));
+                file = null;
+            }
+        }
+        finally
+        {
+            if (file is not null)
+            {
+                await file.DisposeAsync().ConfigureAwait(false);
             }
         }
 
         return files;
+    }
+
+    /// <summary>
+    /// Exports rows held in memory (the quick start, the in-memory engine, tests) with the same files, checks and
+    /// layout as <see cref="ExportAsync(DatasetDefinition, string, CancellationToken)"/>; no database is involved.
+    /// </summary>
+    /// <param name="definition">The dataset: its columns give the order of each row's values; <see cref="DatasetDefinition.Source"/> is only recorded.</param>
+    /// <param name="rows">One array per row, values in column order, of the column's CLR type (<see cref="string"/>,
+    /// <see cref="int"/>, <see cref="long"/>, <see cref="double"/>, <see cref="bool"/>, <see cref="DateOnly"/>,
+    /// <see cref="DateTimeOffset"/> or UTC <see cref="DateTime"/>, <see cref="decimal"/>) or null. For a partitioned
+    /// dataset, rows grouped by the partition value give one file per partition (a value seen again opens another part).</param>
+    /// <param name="directory">The output folder.</param>
+    /// <param name="cancellationToken">Cancels the export; files already written stay.</param>
+    /// <returns>The files written, with rows, bytes and SHA-256.</returns>
+    /// <exception cref="DatasetSchemaException">The declaration is invalid or a column is PII.</exception>
+    /// <exception cref="InvalidOperationException">A NOT NULL column got a null.</exception>
+    /// <exception cref="ArgumentException">A row has the wrong number of values.</exception>
+    public async Task<DatasetExportResult> ExportRowsAsync(
+        DatasetDefinition definition, IEnumerable<object?[]> rows, string directory, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        List<string> problems = CheckDefinition(definition);
+        if (problems.Count > 0)
+        {
+            throw new DatasetSchemaException(definition.Name, problems);
+        }
+
+        Directory.CreateDirectory(directory);
+        using IEnumerator<object?[]> enumerator = rows.GetEnumerator();
+        IReadOnlyList<DatasetFile> files = await WriteRowsAsync(definition, directory, new MemoryRowSource(enumerator), cancellationToken).ConfigureAwait(false);
+        return new DatasetExportResult(files, definition.Columns);
+    }
+
+    /// <summary>Where the rows of an export come from: fills slot <c>row</c> of every buffer, or answers -1 at the end.</summary>
+    private abstract class RowSource
+    {
+        public abstract ValueTask<int> ReadRowAsync(ColumnBuffer[] buffers, int row, CancellationToken cancellationToken);
+    }
+
+    private sealed class CopyRowSource(NpgsqlBinaryExporter exporter) : RowSource
+    {
+        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
+        public override async ValueTask<int> ReadRowAsync(ColumnBuffer[] buffers, int row, CancellationToken cancellationToken)
+        {
+            if (await exporter.StartRowAsync(cancellationToken).ConfigureAwait(false) == -1)
+            {
+                return -1;
+            }
+
+            int bytes = 0;
+            foreach (ColumnBuffer buffer in buffers)
+            {
+                bytes += await buffer.ReadAsync(exporter, row, cancellationToken).ConfigureAwait(false);
+            }
+
+            return bytes;
+        }
+    }
+
+    private sealed class MemoryRowSource(IEnumerator<object?[]> rows) : RowSource
+    {
+        private long _index;
+
+        public override ValueTask<int> ReadRowAsync(ColumnBuffer[] buffers, int row, CancellationToken cancellationToken)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (!rows.MoveNext())
+            {
+                return new ValueTask<int>(-1);
+            }
+
+            object?[] values = rows.Current ?? throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"row {_index} is null"));
+            if (values.Length != buffers.Length)
+            {
+                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                    $"row {_index} has {values.Length} values but the dataset declares {buffers.Length} columns"));
+            }
+
+            _index++;
+            int bytes = 0;
+            for (int i = 0; i < buffers.Length; i++)
+            {
+                bytes += buffers[i].Set(row, values[i]);
+            }
+
+            return new ValueTask<int>(bytes);
+        }
     }
 
     private static async Task<PartFile> OpenAsync(

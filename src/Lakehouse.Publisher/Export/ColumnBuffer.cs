@@ -20,6 +20,9 @@ internal abstract class ColumnBuffer(DataField field, string name, bool nullable
     /// <summary>Reads the current column of the current row into slot <paramref name="row"/>; returns the estimated bytes.</summary>
     public abstract ValueTask<int> ReadAsync(NpgsqlBinaryExporter exporter, int row, CancellationToken cancellationToken);
 
+    /// <summary>Stores an in-memory value (already of the column's CLR type, or null) in slot <paramref name="row"/>; returns the estimated bytes.</summary>
+    public abstract int Set(int row, object? value);
+
     public abstract Task WriteAsync(ParquetRowGroupWriter writer, int count, CancellationToken cancellationToken);
 
     /// <summary>Moves slot <paramref name="from"/> to slot 0 (the first row of the next partition).</summary>
@@ -95,6 +98,42 @@ internal sealed class StructBuffer<T>(DataField field, DatasetColumn column, int
         return width;
     }
 
+    public override int Set(int row, object? value)
+    {
+        if (value is null)
+        {
+            if (_optional is null)
+            {
+                ThrowNull(row);
+            }
+
+            _optional[row] = null;
+            return 1;
+        }
+
+        T typed = value is T exact ? exact : Convert(value);
+        if (_optional is not null)
+        {
+            _optional[row] = typed;
+        }
+        else
+        {
+            _required![row] = typed;
+        }
+
+        return width;
+    }
+
+    // Lenient widening for in-memory rows: an int for a bigint column, a DateTimeOffset for a timestamp, a decimal for a float.
+    private T Convert(object value) => value switch
+    {
+        DateTimeOffset time when typeof(T) == typeof(DateTime) => (T)(object)time.UtcDateTime,
+        DateTime time when typeof(T) == typeof(DateTime) => (T)(object)DateTime.SpecifyKind(time, DateTimeKind.Utc),
+        IConvertible convertible when typeof(T) != typeof(DateOnly) && typeof(T) != typeof(DateTime) =>
+            (T)convertible.ToType(typeof(T), CultureInfo.InvariantCulture),
+        _ => throw new InvalidCastException($"column '{Name}' takes {typeof(T).Name} values, not {value.GetType().Name}"),
+    };
+
     public override Task WriteAsync(ParquetRowGroupWriter writer, int count, CancellationToken cancellationToken) =>
         _optional is not null
             ? writer.WriteAsync<T>(Field, _optional.AsMemory(0, count), null, null, cancellationToken)
@@ -151,6 +190,24 @@ internal sealed class StringBuffer(DataField field, string name, bool nullable, 
         string value = await exporter.ReadAsync<string>(cancellationToken).ConfigureAwait(false);
         _values[row] = value;
         return value.Length + 4;
+    }
+
+    public override int Set(int row, object? value)
+    {
+        if (value is null && !Nullable)
+        {
+            ThrowNull(row);
+        }
+
+        string? text = value switch
+        {
+            null => null,
+            string s => s,
+            IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
+            _ => value.ToString(),
+        };
+        _values[row] = text;
+        return (text?.Length ?? 0) + 4;
     }
 
     public override async Task WriteAsync(ParquetRowGroupWriter writer, int count, CancellationToken cancellationToken)
