@@ -105,6 +105,13 @@ public sealed partial class DatasetPublisher
     {
         var version = SemanticVersion.Parse(definition.Version);
         IReadOnlyList<string> versions = _store.ListVersions(definition.Name);
+        if (await LatestRegisteredAsync(definition.Name, cancellationToken).ConfigureAwait(false) is { } registered
+            && (versions.Count == 0 || registered > SemanticVersion.Parse(versions[^1])) && version <= registered)
+        {
+            // Another store (or a store that was wiped) published it under the same registry: refuse before writing.
+            throw new InvalidOperationException($"dataset '{definition.Name}' version {version} is not above version {registered} already recorded in publisher.dataset_versions");
+        }
+
         if (versions.Count > 0)
         {
             var latest = SemanticVersion.Parse(versions[^1]);
@@ -211,6 +218,51 @@ public sealed partial class DatasetPublisher
     public string ManifestUrl(string dataset, string version) => _manifestBaseUrl is null
         ? new Uri(Path.Combine(_store.VersionPath(dataset, version), "manifest.json")).AbsoluteUri
         : new Uri(_manifestBaseUrl, $"{Uri.EscapeDataString(dataset)}/versions/{Uri.EscapeDataString(version)}/manifest.json").AbsoluteUri;
+
+    /// <summary>
+    /// The highest version of <paramref name="dataset"/> published in the store or recorded in the registry (a
+    /// registry can outlive a store, or serve several), for choosing the next version; null when there is none.
+    /// </summary>
+    /// <param name="dataset">The dataset.</param>
+    /// <param name="cancellationToken">Cancels the registry query.</param>
+    /// <returns>The version, or null.</returns>
+    public async Task<string?> GetLatestVersionAsync(string dataset, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(dataset);
+        IReadOnlyList<string> versions = _store.ListVersions(dataset);
+        SemanticVersion? latest = versions.Count == 0 ? null : SemanticVersion.Parse(versions[^1]);
+        if (await LatestRegisteredAsync(dataset, cancellationToken).ConfigureAwait(false) is { } registered && (latest is null || registered > latest.Value))
+        {
+            latest = registered;
+        }
+
+        return latest?.ToString();
+    }
+
+    private async Task<SemanticVersion?> LatestRegisteredAsync(string dataset, CancellationToken cancellationToken)
+    {
+        if (_dataSource is null)
+        {
+            return null;
+        }
+
+        SemanticVersion? latest = null;
+        using NpgsqlCommand command = _dataSource.CreateCommand("SELECT version FROM publisher.dataset_versions WHERE dataset = $1");
+        command.Parameters.Add(new NpgsqlParameter { Value = dataset });
+        NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (SemanticVersion.TryParse(reader.GetString(0), out SemanticVersion v) && (latest is null || v > latest.Value))
+                {
+                    latest = v;
+                }
+            }
+        }
+
+        return latest;
+    }
 
     private async Task RecordAsync(DatasetManifest manifest, string? previous, CancellationToken cancellationToken)
     {

@@ -175,4 +175,22 @@ public sealed class DatasetPublisherTests(PostgresDatabase db) : IClassFixture<P
         Assert.Equal("1.0.5", publisher.Store.GetCurrentVersion("gold_concurrent"));
         Assert.Equal(1600, publisher.Store.ReadManifest("gold_concurrent", "1.0.5").Rows);
     }
+
+    [Fact]
+    public async Task PublishAsync_a_version_the_registry_already_holds_is_refused_before_any_file_is_written()
+    {
+        DatasetDefinition definition = TestData.Silver("1.0.0") with { Name = "silver_two_stores" };
+        DatasetPublisher first = NewPublisher(TestData.TempDir());
+        string otherRoot = TestData.TempDir();
+        DatasetPublisher second = NewPublisher(otherRoot);
+
+        await first.PublishAsync(definition);
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => second.PublishAsync(definition));
+
+        Assert.Contains("already recorded in publisher.dataset_versions", error.Message, StringComparison.Ordinal);
+        Assert.Empty(second.Store.ListVersions("silver_two_stores"));
+        Assert.Equal("1.0.0", await second.GetLatestVersionAsync("silver_two_stores"));
+        (DatasetManifest next, _) = await second.PublishAsync(definition.WithVersion("1.0.1"));
+        Assert.Equal("1.0.1", next.Version);
+    }
 }

@@ -148,7 +148,8 @@ internal static class DemoRunner
         progress?.Invoke("publish", 0);
         var store = new DatasetStore(datasetRoot);
         var publisher = new DatasetPublisher(store, new ParquetExporter(options: null));
-        DatasetDefinition definition = NextVersion(store, BuiltInDatasets.GoldDailyMetrics);
+        DatasetDefinition definition = NextVersion(
+            await publisher.GetLatestVersionAsync(BuiltInDatasets.GoldDailyMetrics.Name, cancellationToken).ConfigureAwait(false), BuiltInDatasets.GoldDailyMetrics);
         (DatasetManifest manifest, _) = await publisher.PublishRowsAsync(
             definition, GoldRows(snapshot), engine.Watermark.ToString(CultureInfo.InvariantCulture), cancellationToken).ConfigureAwait(false);
         done("publish Parquet");
@@ -194,7 +195,8 @@ internal static class DemoRunner
         progress?.Invoke("publish", 0);
         var store = new DatasetStore(datasetRoot);
         var publisher = new DatasetPublisher(dataSource, store, new ParquetExporter(dataSource));
-        DatasetDefinition definition = NextVersion(store, BuiltInDatasets.GoldDailyMetrics);
+        DatasetDefinition definition = NextVersion(
+            await publisher.GetLatestVersionAsync(BuiltInDatasets.GoldDailyMetrics.Name, cancellationToken).ConfigureAwait(false), BuiltInDatasets.GoldDailyMetrics);
         (DatasetManifest manifest, _) = await publisher.PublishAsync(
             definition, run.Watermark.ToString(CultureInfo.InvariantCulture), cancellationToken).ConfigureAwait(false);
         done("publish Parquet");
@@ -222,15 +224,14 @@ internal static class DemoRunner
         };
 
     // Each demo run publishes the next patch version, so the folder keeps a history to diff and roll back.
-    private static DatasetDefinition NextVersion(DatasetStore store, DatasetDefinition definition)
+    private static DatasetDefinition NextVersion(string? latest, DatasetDefinition definition)
     {
-        IReadOnlyList<string> versions = store.ListVersions(definition.Name);
-        if (versions.Count == 0)
+        if (latest is null)
         {
             return definition;
         }
 
-        string[] parts = versions[^1].Split('.');
+        string[] parts = latest.Split('.');
         int patch = int.Parse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture) + 1;
         return definition.WithVersion(string.Create(CultureInfo.InvariantCulture, $"{parts[0]}.{parts[1]}.{patch}"));
     }
