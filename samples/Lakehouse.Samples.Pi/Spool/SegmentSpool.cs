@@ -38,7 +38,7 @@ internal sealed class SegmentSpool : IDisposable
     private string? _openPath;
     private long _openBytes;
     private int _openLines;
-    private long _openedAt;
+    private DateTimeOffset _openedAt;
     private bool _dirty;
     private bool _disposed;
 
@@ -124,7 +124,7 @@ internal sealed class SegmentSpool : IDisposable
     {
         lock (_gate)
         {
-            if (_open is null || _openLines == 0 || _time.GetElapsedTime(_openedAt) < _limits.MaxAge)
+            if (_open is null || _openLines == 0 || _time.GetUtcNow() - _openedAt < _limits.MaxAge)
             {
                 return false;
             }
@@ -235,7 +235,7 @@ internal sealed class SegmentSpool : IDisposable
         _openPath = path;
         _openBytes = 0;
         _openLines = 0;
-        _openedAt = _time.GetTimestamp();
+        _openedAt = _time.GetUtcNow();
         return _open;
     }
 
