@@ -169,7 +169,10 @@ public sealed partial class BronzeLoader
         TransactionRecord r = reader.Record;
         string? device = r.DeviceId.IsEmpty ? source.DeviceId : Encoding.UTF8.GetString(r.DeviceId);
         batch.Valid++;
-        if (Window is not null && !Window.TryAdd(r.StoreId, r.EventHash))
+        // Only look here: an event is remembered once its batch committed (below). Remembering it now would drop
+        // the retry of a load that then failed (a client gone mid-request, a rollback), and a concurrent load of
+        // the same events, while neither reached bronze: the events would be lost.
+        if (Window is not null && Window.Contains(r.StoreId, r.EventHash))
         {
             batch.WindowDuplicates++;
             batch.Count(device, duplicates: 1);
@@ -266,6 +269,14 @@ public sealed partial class BronzeLoader
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        if (Window is not null)
+        {
+            foreach (StagedRow row in batch.Rows)
+            {
+                Window.TryAdd(Encoding.UTF8.GetBytes(row.StoreId), row.EventHash);
+            }
+        }
+
         var result = new BronzeLoadResult(batch.Lines, batch.Valid, batch.Rejects.Count, inserted, batch.Valid - inserted);
         LogBatch(_logger, source, result.Lines, result.Inserted, result.Duplicates, result.Rejected);
         batch.Clear();

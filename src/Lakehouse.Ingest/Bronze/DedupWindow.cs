@@ -58,16 +58,7 @@ public sealed class DedupWindow
     /// <returns><see langword="true"/> when the event is new to the window.</returns>
     public bool TryAdd(ReadOnlySpan<byte> storeId, ReadOnlySpan<byte> eventHash)
     {
-        ArgumentOutOfRangeException.ThrowIfNotEqual(eventHash.Length, EventHasher.HashSizeInBytes, nameof(eventHash));
-        var hash = new HashCode();
-        hash.AddBytes(storeId);
-        var key = new Key(
-            BinaryPrimitives.ReadUInt64LittleEndian(eventHash),
-            BinaryPrimitives.ReadUInt64LittleEndian(eventHash[8..]),
-            BinaryPrimitives.ReadUInt64LittleEndian(eventHash[16..]),
-            BinaryPrimitives.ReadUInt64LittleEndian(eventHash[24..]),
-            hash.ToHashCode(),
-            storeId.Length);
+        Key key = MakeKey(storeId, eventHash);
         lock (_lock)
         {
             if (!_set.Add(key))
@@ -88,6 +79,30 @@ public sealed class DedupWindow
             _next = (_next + 1) % _ring.Length;
             return true;
         }
+    }
+
+    /// <summary>True when the event is remembered (a replay), without remembering it.</summary>
+    internal bool Contains(ReadOnlySpan<byte> storeId, ReadOnlySpan<byte> eventHash)
+    {
+        Key key = MakeKey(storeId, eventHash);
+        lock (_lock)
+        {
+            return _set.Contains(key);
+        }
+    }
+
+    private static Key MakeKey(ReadOnlySpan<byte> storeId, ReadOnlySpan<byte> eventHash)
+    {
+        ArgumentOutOfRangeException.ThrowIfNotEqual(eventHash.Length, EventHasher.HashSizeInBytes, nameof(eventHash));
+        var hash = new HashCode();
+        hash.AddBytes(storeId);
+        return new Key(
+            BinaryPrimitives.ReadUInt64LittleEndian(eventHash),
+            BinaryPrimitives.ReadUInt64LittleEndian(eventHash[8..]),
+            BinaryPrimitives.ReadUInt64LittleEndian(eventHash[16..]),
+            BinaryPrimitives.ReadUInt64LittleEndian(eventHash[24..]),
+            hash.ToHashCode(),
+            storeId.Length);
     }
 
     /// <summary>Forgets everything.</summary>

@@ -47,6 +47,34 @@ public sealed class BronzeLoaderTests(PostgresDatabase db) : IClassFixture<Postg
         Assert.True(pi1.FirstSeen <= pi1.LastSeen);
     }
 
+    // A stream that fails after a number of bytes: a client that went away mid-request.
+    private sealed class FailingStream(byte[] bytes, int failAt) : MemoryStream(bytes)
+    {
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            Position >= failAt ? throw new IOException("client went away") : base.ReadAsync(buffer[..Math.Min(buffer.Length, failAt - (int)Position)], cancellationToken);
+
+        public override int Read(byte[] buffer, int offset, int count) =>
+            Position >= failAt ? throw new IOException("client went away") : base.Read(buffer, offset, Math.Min(count, failAt - (int)Position));
+    }
+
+    [Fact]
+    public async Task LoadAsync_that_failed_before_its_commit_leaves_the_window_ignorant_so_the_retry_inserts_every_event()
+    {
+        await ResetAsync();
+        var loader = new BronzeLoader(db.DataSource, new IngestOptions { DedupWindowMaxEntries = 1000 });
+        string[] lines = [Event("51", 1), Event("51", 2), Event("51", 3)];
+        byte[] body = Encoding.UTF8.GetBytes(string.Join("\n", lines) + "\n");
+
+        await Assert.ThrowsAsync<IOException>(() => loader.LoadAsync(new FailingStream(body, body.Length - 5), new BronzeSource("a")));
+        Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM scout.bronze_transactions WHERE store_id = '51'"));
+        BronzeLoadResult retry = await loader.LoadAsync(new MemoryStream(body), new BronzeSource("a"));
+
+        Assert.Equal(3L, retry.Inserted);
+        Assert.Equal(3L, await db.ScalarAsync<long>("SELECT count(*) FROM scout.bronze_transactions WHERE store_id = '51'"));
+        BronzeLoadResult replay = await loader.LoadAsync(new MemoryStream(body), new BronzeSource("a"));
+        Assert.Equal((0L, 3L), (replay.Inserted, replay.Duplicates)); // remembered once committed
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
