@@ -1,12 +1,27 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Threading.RateLimiting;
 using Lakehouse.Ingest;
 using Lakehouse.Odoo;
+using Lakehouse.Samples.Api.Auth;
+using Lakehouse.Samples.Api.Endpoints;
+using Lakehouse.Samples.Api.Landing;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
+using OpenTelemetry.Metrics;
 
 namespace Lakehouse.Samples.Api;
 
-/// <summary>The Api host: transaction ingest for edge devices and the Odoo webhook, composed from the packages.</summary>
+/// <summary>
+/// The Api host: transaction ingest and landing uploads for edge devices, the Odoo webhook, ingestion status for
+/// services, health, metrics and the OpenAPI document, composed from the packages.
+/// </summary>
 public static class ApiApp
 {
+    /// <summary>The rate-limiter policy of the write endpoints: a token bucket per device.</summary>
+    internal const string PerDevicePolicy = "per-device";
+
     /// <summary>Builds the app (not started); <paramref name="configure"/> lets tests adjust the builder.</summary>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
@@ -15,73 +30,144 @@ public static class ApiApp
         ConfigurationManager config = builder.Configuration;
         string connection = config["Lakehouse:ConnectionString"]
             ?? throw new InvalidOperationException("Lakehouse:ConnectionString is not configured.");
+        ApiSettings settings = ApiSettings.From(config);
+        IServiceCollection services = builder.Services;
 
-        builder.Services.AddProblemDetails();
-        builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connection));
-        builder.Services.AddLakehouseIngest().AddBronzeLoader();
-        builder.Services.AddEdgeTokens(o => o.Secret = config["Lakehouse:EdgeTokenSecret"] ?? "");
-        builder.Services.AddIpaiWebhookVerifier(o => o.Secrets.Add(config["Lakehouse:OdooWebhookSecret"] ?? ""));
-        builder.Services.AddLakehouseOdoo();
+        services.AddSingleton(settings);
+        services.AddSingleton(TimeProvider.System);
+        services.AddProblemDetails();
+        services.AddSingleton(_ => NpgsqlDataSource.Create(connection));
+        LakehouseIngestBuilder ingest = services.AddLakehouseIngest().AddBronzeLoader();
+        services.AddEdgeTokens(o => o.Secret = config["Lakehouse:EdgeTokenSecret"] ?? "");
+        services.AddIpaiWebhookVerifier(o => o.Secrets.Add(config["Lakehouse:OdooWebhookSecret"] ?? ""));
+        services.AddLakehouseOdoo();
+        if (settings.LandingRoot.Length > 0)
+        {
+            ingest.AddLandingZone(o => o.Root = settings.LandingRoot);
+            services.AddSingleton<LandingUploadStore>();
+            services.AddHostedService(sp => sp.GetRequiredService<LandingUploadStore>());
+        }
+
+        // Kestrel refuses larger bodies with 413 (before reading when Content-Length says so, else while reading).
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = settings.MaxBodyBytes);
+
+        services.AddAuthentication(LakehouseAuthenticationHandler.SchemeName)
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, LakehouseAuthenticationHandler>(
+                LakehouseAuthenticationHandler.SchemeName, null);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(LakehouseAuthenticationHandler.EdgePolicy, p => p.RequireRole(LakehouseAuthenticationHandler.EdgePolicy))
+            .AddPolicy(LakehouseAuthenticationHandler.ServicePolicy, p => p.RequireRole(LakehouseAuthenticationHandler.ServicePolicy));
+        services.AddRateLimiter(o => ConfigureRateLimiter(o, settings));
+
+        services.AddHealthChecks().AddNpgSql(sp => sp.GetRequiredService<NpgsqlDataSource>(), name: "postgresql");
+        services.AddOpenTelemetry().WithMetrics(m => m
+            .AddMeter(BronzeLoader.MeterName, "Lakehouse.Medallion", "Lakehouse.Odoo", "Lakehouse.Publisher")
+            .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.RateLimiting",
+                "Microsoft.AspNetCore.Authorization", "Npgsql")
+            .AddPrometheusExporter());
+        services.AddOpenApi();
 
         WebApplication app = builder.Build();
-        app.UseExceptionHandler();
-        app.MapPost("/ingest-transaction", IngestTransactionAsync);
-        app.MapPost("/odoo-webhook", OdooWebhookAsync);
-        app.MapGet("/health", HealthAsync);
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            StatusCodeSelector = static e => e is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+        });
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseRateLimiter();
+        app.UseAuthorization();
+
+        app.MapPost("/ingest-transaction", IngestEndpoint.HandleAsync)
+            .RequireAuthorization(LakehouseAuthenticationHandler.EdgePolicy)
+            .RequireRateLimiting(PerDevicePolicy)
+            .Accepts<JsonElement>("application/x-ndjson", "application/jsonl", "application/json")
+            .Produces<IngestResponse>()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .WithSummary("Ingest transactions: JSON Lines streamed, or one JSON object / an array of them.");
+        app.MapPost("/storage/v1/object/{bucket}/{date}/{device}/{file}", LandingEndpoint.HandleAsync)
+            .RequireAuthorization(LakehouseAuthenticationHandler.EdgePolicy)
+            .RequireRateLimiting(PerDevicePolicy)
+            .Produces<LandingUploadResponse>(StatusCodes.Status201Created)
+            .Produces<LandingUploadResponse>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .WithSummary("Upload a JSON Lines file to the landing zone ({date}/{device}/{file}.jsonl); it is loaded in the background.");
+        app.MapPost("/odoo-webhook", WebhookEndpoint.HandleAsync)
+            .Produces(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .WithSummary("Odoo webhook: x-ipai-timestamp / x-ipai-signature verified over the raw body; 202 once stored.");
+        app.MapGet("/ingestion-status", StatusEndpoint.HandleAsync)
+            .RequireAuthorization(LakehouseAuthenticationHandler.ServicePolicy)
+            .Produces<IReadOnlyList<IngestionStatus>>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .WithSummary("Ingestion counters per device and day (service key only).");
+        app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = WriteHealthAsync });
+        app.MapPrometheusScrapingEndpoint("/metrics");
+        app.MapOpenApi();
         return app;
     }
 
-    // One JSON object or an array (application/json), or JSON Lines streamed from the body into the reader.
-    private static async Task<IResult> IngestTransactionAsync(
-        HttpRequest request, EdgeTokenValidator tokens, BronzeLoader loader, CancellationToken cancellationToken)
+    private static void ConfigureRateLimiter(Microsoft.AspNetCore.RateLimiting.RateLimiterOptions options, ApiSettings settings)
     {
-        string? authorization = request.Headers.Authorization;
-        string? token = authorization is not null && authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
-            ? authorization["Bearer ".Length..].Trim() : null;
-        EdgeTokenValidation validation = tokens.Validate(token);
-        if (validation.Refusal != EdgeTokenRefusal.None)
+        options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+        options.AddPolicy(PerDevicePolicy, context =>
         {
-            return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "edge token refused");
-        }
-
-        string device = request.Headers["x-device-id"].FirstOrDefault() ?? validation.DeviceName!;
-        var source = new BronzeSource("api:" + device, device);
-        BronzeLoadResult result;
-        if (request.ContentType?.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) == true)
+            // Authenticated: the token's device; otherwise the client address (refusals are cheap but still counted).
+            string key = context.User.Identity?.IsAuthenticated == true
+                ? "device:" + context.User.Identity.Name
+                : "ip:" + context.Connection.RemoteIpAddress?.ToString();
+            return RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
+            {
+                TokenLimit = settings.Burst,
+                TokensPerPeriod = settings.PermitsPerSecond,
+                ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                QueueLimit = 0,
+                AutoReplenishment = true,
+            });
+        });
+        options.OnRejected = static async (context, cancellationToken) =>
         {
-            using var buffer = new MemoryStream();
-            await request.Body.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
-            using JsonlReader reader = JsonlReader.CreateForJsonBody(buffer.GetBuffer().AsMemory(0, (int)buffer.Length));
-            result = await loader.LoadAsync(reader, source, null, cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            result = await loader.LoadAsync(request.Body, source, null, cancellationToken).ConfigureAwait(false);
-        }
-
-        return Results.Ok(new IngestResponse(result.Valid, result.Inserted, result.Duplicates, result.Rejected));
+            HttpContext http = context.HttpContext;
+            TimeSpan retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out TimeSpan after) ? after : TimeSpan.FromSeconds(1);
+            int seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+            http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+            IProblemDetailsService problems = http.RequestServices.GetRequiredService<IProblemDetailsService>();
+            await problems.WriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = http,
+                ProblemDetails =
+                {
+                    Status = StatusCodes.Status429TooManyRequests,
+                    Title = "Too many requests",
+                    Detail = "This device's request rate is over its limit; retry after " + seconds.ToString(CultureInfo.InvariantCulture) + " s.",
+                },
+            }).ConfigureAwait(false);
+        };
     }
 
-    private static async Task<IResult> OdooWebhookAsync(HttpRequest request, OdooWebhookReceiver receiver, CancellationToken cancellationToken)
+    private static Task WriteHealthAsync(HttpContext context, HealthReport report)
     {
-        using var buffer = new MemoryStream();
-        await request.Body.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
-        OdooWebhookReceipt receipt = await receiver.ReceiveAsync(
-            request.Headers["x-ipai-timestamp"].FirstOrDefault(), request.Headers["x-ipai-signature"].FirstOrDefault(),
-            buffer.GetBuffer().AsMemory(0, (int)buffer.Length), cancellationToken).ConfigureAwait(false);
-        return receipt.Accepted ? Results.Accepted() : Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "webhook rejected");
-    }
-
-    private static async Task<IResult> HealthAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
-    {
-        await using NpgsqlCommand ping = dataSource.CreateCommand("SELECT 1");
-        await ping.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
-        return Results.Ok(new HealthResponse("ok"));
+        context.Response.ContentType = "application/json";
+        string status = report.Status switch
+        {
+            HealthStatus.Healthy => "ok",
+            HealthStatus.Degraded => "degraded",
+            _ => "unhealthy",
+        };
+        return context.Response.WriteAsJsonAsync(new HealthResponse(status));
     }
 }
 
-/// <summary>What <c>POST /ingest-transaction</c> answers.</summary>
-public sealed record IngestResponse(long Accepted, long Inserted, long Duplicates, long Rejected);
-
-/// <summary>What <c>GET /health</c> answers.</summary>
+/// <summary>What <c>GET /health</c> answers: <c>ok</c>, <c>degraded</c> or <c>unhealthy</c> (503).</summary>
 public sealed record HealthResponse(string Status);

@@ -17,6 +17,13 @@ namespace Lakehouse.Ingest;
 /// <remarks>Thread-safe: concurrent loads use separate connections from the data source (which the caller owns).</remarks>
 public sealed partial class BronzeLoader
 {
+    /// <summary>
+    /// The name of the <see cref="System.Diagnostics.Metrics.Meter"/> the loader reports on: the counter
+    /// <c>lakehouse.ingest.events</c> (tag <c>outcome</c> = <c>inserted</c>, <c>duplicate</c> or <c>rejected</c>) and
+    /// <c>lakehouse.ingest.batches</c>, recorded after each commit.
+    /// </summary>
+    public const string MeterName = "Lakehouse.Ingest";
+
     /// <summary>The channel notified after a commit that inserted rows.</summary>
     public const string NotifyChannel = "lakehouse_bronze";
 
@@ -87,11 +94,21 @@ public sealed partial class BronzeLoader
     /// <param name="progress">Receives the running totals after each batch; optional.</param>
     /// <param name="cancellationToken">Cancels; the batch in flight rolls back, committed batches stay.</param>
     /// <returns>The counts.</returns>
-    public async Task<BronzeLoadResult> LoadAsync(Stream utf8Jsonl, BronzeSource source, IProgress<BronzeLoadResult>? progress = null, CancellationToken cancellationToken = default)
+    public Task<BronzeLoadResult> LoadAsync(Stream utf8Jsonl, BronzeSource source, IProgress<BronzeLoadResult>? progress = null, CancellationToken cancellationToken = default) =>
+        LoadAsync(utf8Jsonl, source, null, progress, cancellationToken);
+
+    /// <summary>Reads JSON Lines from <paramref name="utf8Jsonl"/> and loads them, reporting each rejected line as it is read.</summary>
+    /// <param name="utf8Jsonl">The input (left open).</param>
+    /// <param name="source">Where the lines came from.</param>
+    /// <param name="onRejected">Called once per rejected line, in input order (before its batch commits); optional.</param>
+    /// <param name="progress">Receives the running totals after each batch; optional.</param>
+    /// <param name="cancellationToken">Cancels; the batch in flight rolls back, committed batches stay.</param>
+    /// <returns>The counts.</returns>
+    public async Task<BronzeLoadResult> LoadAsync(Stream utf8Jsonl, BronzeSource source, Action<IngestError>? onRejected, IProgress<BronzeLoadResult>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(utf8Jsonl);
         using JsonlReader reader = JsonlReader.Create(utf8Jsonl, _options, leaveOpen: true);
-        return await LoadAsync(reader, source, progress, cancellationToken).ConfigureAwait(false);
+        return await LoadAsync(reader, source, onRejected, progress, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Loads every line <paramref name="reader"/> yields (valid lines to bronze, bad ones to the rejects).</summary>
@@ -100,7 +117,21 @@ public sealed partial class BronzeLoader
     /// <param name="progress">Receives the running totals after each batch; optional.</param>
     /// <param name="cancellationToken">Cancels; the batch in flight rolls back, committed batches stay.</param>
     /// <returns>The counts.</returns>
-    public async Task<BronzeLoadResult> LoadAsync(JsonlReader reader, BronzeSource source, IProgress<BronzeLoadResult>? progress = null, CancellationToken cancellationToken = default)
+    public Task<BronzeLoadResult> LoadAsync(JsonlReader reader, BronzeSource source, IProgress<BronzeLoadResult>? progress = null, CancellationToken cancellationToken = default) =>
+        LoadAsync(reader, source, null, progress, cancellationToken);
+
+    /// <summary>
+    /// Loads every line <paramref name="reader"/> yields (valid lines to bronze, bad ones to the rejects), reporting each
+    /// rejected line to <paramref name="onRejected"/> as it is read; a load without rejects calls nothing and allocates
+    /// nothing more.
+    /// </summary>
+    /// <param name="reader">A reader positioned before its first line; consumed to its end.</param>
+    /// <param name="source">Where the lines came from.</param>
+    /// <param name="onRejected">Called once per rejected line, in input order (before its batch commits); optional.</param>
+    /// <param name="progress">Receives the running totals after each batch; optional.</param>
+    /// <param name="cancellationToken">Cancels; the batch in flight rolls back, committed batches stay.</param>
+    /// <returns>The counts.</returns>
+    public async Task<BronzeLoadResult> LoadAsync(JsonlReader reader, BronzeSource source, Action<IngestError>? onRejected, IProgress<BronzeLoadResult>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(reader);
         ArgumentException.ThrowIfNullOrEmpty(source.Name);
@@ -108,7 +139,7 @@ public sealed partial class BronzeLoader
         BronzeLoadResult total = default;
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            Collect(reader, source, batch);
+            Collect(reader, source, batch, onRejected);
             if (batch.Size >= _loaderOptions.BatchSize)
             {
                 total += await FlushAsync(batch, cancellationToken).ConfigureAwait(false);
@@ -154,12 +185,13 @@ public sealed partial class BronzeLoader
     }
 
     // Sync: the record view is a ref struct and cannot live across the awaits of the load loop.
-    private void Collect(JsonlReader reader, BronzeSource source, Batch batch)
+    private void Collect(JsonlReader reader, BronzeSource source, Batch batch, Action<IngestError>? onRejected)
     {
         batch.Lines++;
         if (!reader.IsValid)
         {
             IngestError e = reader.Error;
+            onRejected?.Invoke(e);
             ReadOnlySpan<byte> raw = reader.CurrentRaw;
             batch.Rejects.Add(new RejectRow(e, source.DeviceId, raw[..Math.Min(raw.Length, _loaderOptions.MaxRejectBytes)].ToArray()));
             batch.Count(source.DeviceId, rejects: 1);
@@ -279,6 +311,7 @@ public sealed partial class BronzeLoader
 
         var result = new BronzeLoadResult(batch.Lines, batch.Valid, batch.Rejects.Count, inserted, batch.Valid - inserted);
         LogBatch(_logger, source, result.Lines, result.Inserted, result.Duplicates, result.Rejected);
+        IngestMetrics.Record(result);
         batch.Clear();
         return result;
     }

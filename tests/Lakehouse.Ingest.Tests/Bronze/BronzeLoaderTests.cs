@@ -75,6 +75,34 @@ public sealed class BronzeLoaderTests(PostgresDatabase db) : IClassFixture<Postg
         Assert.Equal((0L, 3L), (replay.Inserted, replay.Duplicates)); // remembered once committed
     }
 
+    [Fact]
+    public async Task LoadAsync_with_a_reject_callback_reports_each_bad_line_in_order_across_batches()
+    {
+        await ResetAsync();
+        var loader = new BronzeLoader(db.DataSource, loaderOptions: new BronzeLoaderOptions { BatchSize = 2 });
+        string[] lines = [Event("3", 1), "bad one", Event("3", 2), "{\"store_id\":\"3\",\"peso_value\":-1}", "", Event("3", 3), "[1]"];
+        var seen = new List<IngestError>();
+
+        BronzeLoadResult result = await loader.LoadAsync(Jsonl(lines), new BronzeSource("cb.jsonl"), seen.Add, null, CancellationToken.None);
+
+        Assert.Equal((3L, 3L), (result.Inserted, result.Rejected));
+        Assert.Equal([2L, 4L, 7L], seen.Select(e => e.LineNumber));
+        Assert.Equal([IngestErrorReason.InvalidJson, IngestErrorReason.OutOfRange, IngestErrorReason.NotAnObject], seen.Select(e => e.Reason));
+        Assert.Equal(lines.Take(3).Sum(l => l.Length + 1L), seen[1].ByteOffset);
+        Assert.Equal(3L, await db.ScalarAsync<long>("SELECT count(*) FROM scout.bronze_rejects WHERE source = 'cb.jsonl'"));
+    }
+
+    [Fact]
+    public async Task LoadAsync_with_a_reject_callback_and_no_bad_line_never_calls_it()
+    {
+        await ResetAsync();
+        int calls = 0;
+        BronzeLoadResult result = await new BronzeLoader(db.DataSource).LoadAsync(
+            Jsonl(Event("4", 1), Event("4", 2)), new BronzeSource("clean.jsonl"), _ => calls++, null, CancellationToken.None);
+
+        Assert.Equal((2L, 0L, 0), (result.Inserted, result.Rejected, calls));
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
