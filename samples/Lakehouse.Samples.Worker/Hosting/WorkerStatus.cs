@@ -4,6 +4,7 @@ namespace Lakehouse.Samples.Worker;
 public sealed class WorkerStatus
 {
     private long _medallionPasses;
+    private long _bronzeRowsProcessed;
     private long _skippedPasses;
     private long _notifications;
     private long _listenerConnections;
@@ -12,6 +13,9 @@ public sealed class WorkerStatus
 
     /// <summary>Medallion passes that ran (not skipped), whatever they found.</summary>
     public long MedallionPasses => Interlocked.Read(ref _medallionPasses);
+
+    /// <summary>Bronze rows in the batches this worker's passes committed (across workers, each row is applied once).</summary>
+    public long BronzeRowsProcessed => Interlocked.Read(ref _bronzeRowsProcessed);
 
     /// <summary>Passes skipped because another runner held the lock.</summary>
     public long SkippedPasses => Interlocked.Read(ref _skippedPasses);
@@ -32,6 +36,8 @@ public sealed class WorkerStatus
     public long DatasetPublishesSkipped => Interlocked.Read(ref _publishSkipped);
 
     internal void PassRan() => Interlocked.Increment(ref _medallionPasses);
+
+    internal void RowsApplied(long bronzeRows) => Interlocked.Add(ref _bronzeRowsProcessed, bronzeRows);
 
     internal void PassSkipped() => Interlocked.Increment(ref _skippedPasses);
 

@@ -43,7 +43,18 @@ internal sealed partial class MedallionPassService(
                 }
 
                 signal.Clear();
-                MedallionRunResult result = await runner.RunAsync(null, stoppingToken).ConfigureAwait(false);
+                var progress = new LastReport();
+                MedallionRunResult result;
+                try
+                {
+                    result = await runner.RunAsync(progress, stoppingToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    // Batches commit one by one: count what was committed even when the pass stopped half-way.
+                    status.RowsApplied(progress.Last?.BronzeRead ?? 0);
+                }
+
                 failures = 0;
                 if (result.Skipped)
                 {
@@ -123,6 +134,14 @@ internal sealed partial class MedallionPassService(
         {
             // stopping
         }
+    }
+
+    // Synchronous (Progress<T> would post to the thread pool and could report after the pass returned).
+    private sealed class LastReport : IProgress<MedallionRunResult>
+    {
+        public MedallionRunResult? Last { get; private set; }
+
+        public void Report(MedallionRunResult value) => Last = value;
     }
 
     private static partial class Log
