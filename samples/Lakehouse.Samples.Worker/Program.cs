@@ -1,4 +1,5 @@
 using Lakehouse.Samples.Worker;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -7,6 +8,7 @@ using Microsoft.Extensions.Options;
 try
 {
     using IHost host = WorkerApp.Build(args);
+    _ = host.Services.GetRequiredService<IOptions<WorkerOptions>>().Value; // bad settings: one message, before anything starts
     await host.RunAsync().ConfigureAwait(false);
     return 0;
 }

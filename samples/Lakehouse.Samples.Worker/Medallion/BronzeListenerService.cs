@@ -89,8 +89,9 @@ internal sealed partial class BronzeListenerService : BackgroundService
                 {
                     return;
                 }
-                catch (Exception e) when (e is NpgsqlException or IOException or TimeoutException or InvalidOperationException)
+                catch (Exception e)
                 {
+                    // Whatever broke the connection (server restart, pg_terminate_backend, network): reconnect.
                     Log.ConnectionLost(_logger, e);
                 }
                 finally
