@@ -126,6 +126,14 @@ public sealed class SpoolTests : IDisposable
         Assert.Equal(["000000000000.jsonl"], Directory.GetFiles(_root).Select(Path.GetFileName));
     }
 
+    [Fact]
+    public void DirectorySync_Flush_fsyncs_a_folder_on_linux()
+    {
+        Directory.CreateDirectory(_root);
+        Assert.Equal(OperatingSystem.IsLinux() || OperatingSystem.IsMacOS(), DirectorySync.Flush(_root));
+        Assert.False(DirectorySync.Flush(Path.Combine(_root, "missing")));
+    }
+
     // Whatever byte the crash tore the open segment at, recovery keeps exactly the lines written whole before it.
     [Property(MaxTest = 60)]
     public void Recovery_after_a_tear_at_any_byte_keeps_exactly_the_complete_lines(PositiveInt lineCount, NonNegativeInt tearSeed)

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Lakehouse.Ingest;
 
@@ -25,7 +26,7 @@ internal sealed class RejectFile(string path, string source) : IDisposable
         {
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             _file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, 16 * 1024);
-            _writer = new Utf8JsonWriter(_file);
+            _writer = new Utf8JsonWriter(_file, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         }
 
         Utf8JsonWriter w = _writer!;
