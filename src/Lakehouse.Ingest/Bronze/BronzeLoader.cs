@@ -34,10 +34,13 @@ public sealed partial class BronzeLoader
             message text, device_id text, raw bytea) ON COMMIT DROP;
         """;
 
+    // Every INSERT takes its row locks in key order, so concurrent loads touching the same keys (the same device's
+    // status row, a replayed event) wait for each other instead of deadlocking.
     private const string MergeSql = """
         WITH ins AS (
             INSERT INTO scout.bronze_transactions (store_id, event_hash, raw, device_id, transaction_id, source, source_line, source_offset)
             SELECT store_id, event_hash, raw, device_id, transaction_id, source, source_line, source_offset FROM lh_bronze_stage
+            ORDER BY store_id, event_hash
             ON CONFLICT (store_id, event_hash) DO NOTHING
             RETURNING coalesce(device_id, '') AS d),
         ins_by AS (SELECT d, count(*) AS n FROM ins GROUP BY d),
@@ -45,6 +48,7 @@ public sealed partial class BronzeLoader
         rej AS (
             INSERT INTO scout.bronze_rejects (source, line, source_offset, reason, field, message, device_id, raw, raw_sha256)
             SELECT source, line, source_offset, reason, field, message, device_id, raw, sha256(raw) FROM lh_reject_stage
+            ORDER BY source, source_offset
             ON CONFLICT (source, source_offset, raw_sha256) DO NOTHING),
         extra AS (SELECT * FROM unnest(@devices::text[], @dups::bigint[], @rejects::bigint[]) AS e(d, dups, rejects)),
         counts AS (
@@ -54,7 +58,7 @@ public sealed partial class BronzeLoader
             GROUP BY d),
         upd AS (
             INSERT INTO scout.ingestion_status AS st (device_id, day, accepted, duplicates, rejected, first_seen, last_seen)
-            SELECT d, (now() AT TIME ZONE 'Asia/Manila')::date, acc, dup, rj, now(), now() FROM counts
+            SELECT d, (now() AT TIME ZONE 'Asia/Manila')::date, acc, dup, rj, now(), now() FROM counts ORDER BY d
             ON CONFLICT (device_id, day) DO UPDATE SET accepted = st.accepted + EXCLUDED.accepted,
                 duplicates = st.duplicates + EXCLUDED.duplicates, rejected = st.rejected + EXCLUDED.rejected, last_seen = EXCLUDED.last_seen)
         SELECT coalesce((SELECT sum(n) FROM ins_by), 0)::bigint
