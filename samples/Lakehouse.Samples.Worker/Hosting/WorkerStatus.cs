@@ -10,6 +10,7 @@ public sealed class WorkerStatus
     private long _listenerConnections;
     private long _published;
     private long _publishSkipped;
+    private volatile bool _listening;
 
     /// <summary>Medallion passes that ran (not skipped), whatever they found.</summary>
     public long MedallionPasses => Interlocked.Read(ref _medallionPasses);
@@ -27,7 +28,11 @@ public sealed class WorkerStatus
     public long ListenerConnections => Interlocked.Read(ref _listenerConnections);
 
     /// <summary>Whether the listener is connected now.</summary>
-    public bool Listening { get; internal set; }
+    public bool Listening
+    {
+        get => _listening;
+        internal set => _listening = value;
+    }
 
     /// <summary>Dataset versions this worker published.</summary>
     public long DatasetVersionsPublished => Interlocked.Read(ref _published);
