@@ -14,15 +14,23 @@ internal static class MedallionCommands
     public static IEnumerable<Command> Create()
     {
         Option<string> connection = CommonOptions.Connection();
+        Option<string> customerKey = CommonOptions.CustomerKey();
+        Option<string> contactKey = CommonOptions.ContactKey();
         var run = new Command("run", "Run one incremental medallion pass (bronze → silver → gold → platinum) and the data-quality checks.")
         {
-            connection,
+            connection, customerKey, contactKey,
         };
         run.SetAction(async (parse, cancellationToken) =>
         {
             await using NpgsqlDataSource dataSource = NpgsqlDataSource.Create(parse.GetValue(connection)!);
             await MedallionSchema.MigrateAsync(dataSource, null, cancellationToken).ConfigureAwait(false);
-            var runner = new MedallionRunner(dataSource, PsgcPlaceResolver.Create(new PsgcResolver()), Options.Create(new MedallionOptions()));
+            var options = new MedallionOptions { CustomerKey = CustomerKey.Parse(parse.GetValue(customerKey)!) };
+            if (CommonOptions.ParseContactKey(parse.GetValue(contactKey)) is { } contact)
+            {
+                options.ContactKeys.Add(contact);
+            }
+
+            var runner = new MedallionRunner(dataSource, PsgcPlaceResolver.Create(new PsgcResolver()), Options.Create(options));
             TextWriter output = parse.InvocationConfiguration.Output;
             MedallionRunResult result = await runner.RunAsync(
                 new Progress<MedallionRunResult>(p => output.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -25,4 +25,20 @@ public sealed class MedallionOptions
 
     /// <summary>Key of a keyed <c>NpgsqlDataSource</c> registration to use; <see langword="null"/> for the unkeyed one.</summary>
     public string? DataSourceKey { get; set; }
+
+    /// <summary>
+    /// The master key for customer pseudonyms: each tenant's HMAC key is derived from it with HKDF-SHA256 (info
+    /// <c>lakehouse/customer-pseudonym/v1/&lt;tenant&gt;</c>), so pseudonyms never link across tenants. Required unless
+    /// every tenant has an entry in <see cref="TenantCustomerKeys"/>: the engines refuse to start without a key.
+    /// </summary>
+    public CustomerKey? CustomerKey { get; set; }
+
+    /// <summary>Per-tenant keys used as they are (no derivation), overriding <see cref="CustomerKey"/> for those tenants.</summary>
+    public IDictionary<string, CustomerKey> TenantCustomerKeys { get; } = new Dictionary<string, CustomerKey>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Versioned AES-256-GCM keys for the encrypted contact fields of <c>dim_customer</c>; the highest version encrypts.
+    /// When empty, runs store no contact fields (the mobile number or e-mail a customer id held is only pseudonymized).
+    /// </summary>
+    public IList<ContactKey> ContactKeys { get; } = new List<ContactKey>();
 }

@@ -68,7 +68,8 @@ public sealed class DbAndMedallionCommandTests(PostgresDatabase db) : IClassFixt
 
         Command run = MedallionCommands.Create().Single(c => c.Name == "run");
         Command gold = MedallionCommands.Create().Single(c => c.Name == "gold");
-        var ran = await CliRunner.RunAsync(run, "run", "--connection", db.ConnectionString);
+        var ran = await CliRunner.RunAsync(run, "run", "--connection", db.ConnectionString,
+            "--customer-key", "test-1:" + Convert.ToBase64String(new byte[32]));
         var printed = await CliRunner.RunAsync(gold, "gold", "--connection", db.ConnectionString, "--date", "2026-11-21");
         var badDate = await CliRunner.RunAsync(gold, "gold", "--connection", db.ConnectionString, "--date", "21/11/2026");
 

@@ -13,7 +13,11 @@ public sealed class DependencyInjectionTests(PostgresDatabase db) : IClassFixtur
         var services = new ServiceCollection();
         services.AddSingleton(db.DataSource);
         services.AddSingleton<PlaceResolver>(BronzeCorpus.Resolve);
-        services.AddLakehouseMedallion(o => o.BatchSize = 10);
+        services.AddLakehouseMedallion(o =>
+        {
+            o.BatchSize = 10;
+            o.CustomerKey = TestKeys.Customer;
+        });
         int count = services.Count(d => d.ServiceType != typeof(IConfigureOptions<MedallionOptions>));
         services.AddLakehouseMedallion();
         Assert.Equal(count, services.Count(d => d.ServiceType != typeof(IConfigureOptions<MedallionOptions>)));
@@ -29,9 +33,24 @@ public sealed class DependencyInjectionTests(PostgresDatabase db) : IClassFixtur
     {
         HostApplicationBuilder builder = Host.CreateApplicationBuilder();
         builder.Services.AddSingleton(db.DataSource);
-        builder.Services.AddLakehouseMedallion(o => o.BatchSize = 0);
+        builder.Services.AddLakehouseMedallion(o =>
+        {
+            o.BatchSize = 0;
+            o.CustomerKey = TestKeys.Customer;
+        });
         using IHost host = builder.Build();
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
         Assert.Contains("BatchSize", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AddLakehouseMedallion_without_a_customer_key_fails_at_start_naming_the_option()
+    {
+        HostApplicationBuilder builder = Host.CreateApplicationBuilder();
+        builder.Services.AddSingleton(db.DataSource);
+        builder.Services.AddLakehouseMedallion();
+        using IHost host = builder.Build();
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+        Assert.Contains("CustomerKey", error.Message, StringComparison.Ordinal);
     }
 }

@@ -8,7 +8,7 @@ public sealed class InMemoryMedallionTests
 {
     private static MedallionSnapshot Full(List<BronzeRow> rows)
     {
-        var engine = new InMemoryMedallion(BronzeCorpus.Resolve);
+        var engine = new InMemoryMedallion(BronzeCorpus.Resolve, TestKeys.Options());
         engine.Process(rows);
         return engine.Snapshot();
     }
@@ -19,7 +19,7 @@ public sealed class InMemoryMedallionTests
         List<BronzeRow> rows = BronzeCorpus.Generate(seed.Get, 300);
         string full = SnapshotText.Of(Full(rows));
 
-        var engine = new InMemoryMedallion(BronzeCorpus.Resolve);
+        var engine = new InMemoryMedallion(BronzeCorpus.Resolve, TestKeys.Options());
         var points = (cuts ?? []).Select(c => Math.Abs(c % (rows.Count + 1))).Append(rows.Count).Distinct().Order().ToList();
         int from = 0;
         foreach (int to in points)
@@ -44,7 +44,7 @@ public sealed class InMemoryMedallionTests
             Row(4, """{"store_id":"S1","transaction_id":"d","ts":"2026-11-21T21:59:00+08:00","peso_value":10}"""),
             Row(5, """{"store_id":"S1","transaction_id":"e","ts":"2026-11-21T22:00:00+08:00","peso_value":10}"""),
         };
-        var engine = new InMemoryMedallion();
+        var engine = new InMemoryMedallion(options: TestKeys.Options());
         engine.Process(rows);
         var silver = engine.Snapshot().Silver.ToDictionary(s => s.TransactionId);
 
@@ -58,7 +58,7 @@ public sealed class InMemoryMedallionTests
     [Fact]
     public void Process_quality_rules_and_duplicate_transaction_ids_are_explicit()
     {
-        var engine = new InMemoryMedallion(BronzeCorpus.Resolve, registeredStores: new Dictionary<string, string> { ["S1"] = "tenant-a" });
+        var engine = new InMemoryMedallion(BronzeCorpus.Resolve, TestKeys.Options(), registeredStores: new Dictionary<string, string> { ["S1"] = "tenant-a" });
         engine.Process(
         [
             Row(1, """{"store_id":"S1","transaction_id":"ok","ts":"2026-11-21T02:00:00Z","peso_value":95.00,"items":[{"sku":"P1","qty":2,"unit_price":50,"discount":5}],"location":{"city":"Quezon City"}}"""),
@@ -83,7 +83,7 @@ public sealed class InMemoryMedallionTests
     [Fact]
     public void Gold_daily_metrics_add_up_and_count_distinct_customers()
     {
-        var engine = new InMemoryMedallion();
+        var engine = new InMemoryMedallion(options: TestKeys.Options());
         engine.Process(
         [
             Row(1, """{"store_id":"S1","transaction_id":"1","ts":"2026-11-21T08:00:00+08:00","peso_value":100,"customer_id":"C1","customer_type":"new","campaign_id":"X"}"""),
@@ -112,7 +112,7 @@ public sealed class InMemoryMedallionTests
             rows.Add(Row(day, $$$"""{"store_id":"S1","transaction_id":"t{{{day}}}","ts":"2026-11-{{{day:00}}}T10:00:00+08:00","peso_value":{{{value}}},"customer_id":"C{{{day % 2}}}","items":[{"sku":"P1","qty":1,"unit_price":{{{value}}}}],"location":{"city":"Cebu City"}}"""));
         }
 
-        var engine = new InMemoryMedallion(BronzeCorpus.Resolve);
+        var engine = new InMemoryMedallion(BronzeCorpus.Resolve, TestKeys.Options());
         engine.Process(rows);
         MedallionSnapshot s = engine.Snapshot();
 

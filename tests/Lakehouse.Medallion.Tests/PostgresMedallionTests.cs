@@ -24,7 +24,14 @@ public sealed class PostgresMedallionTests(PostgresDatabase db) : IClassFixture<
         """);
 
     private MedallionRunner Runner(int batchSize = 50_000) =>
-        new(db.DataSource, BronzeCorpus.Resolve, Options.Create(new MedallionOptions { BatchSize = batchSize }));
+        new(db.DataSource, BronzeCorpus.Resolve, Options.Create(WithBatch(batchSize)));
+
+    private static MedallionOptions WithBatch(int batchSize)
+    {
+        MedallionOptions options = TestKeys.Options();
+        options.BatchSize = batchSize;
+        return options;
+    }
 
     private async Task InsertBronzeAsync(IEnumerable<BronzeRow> rows)
     {
@@ -49,7 +56,7 @@ public sealed class PostgresMedallionTests(PostgresDatabase db) : IClassFixture<
     public async Task RunAsync_over_batches_with_reruns_equals_the_in_memory_engine_and_is_idempotent()
     {
         List<BronzeRow> rows = BronzeCorpus.Generate(seed: 7, count: 600);
-        var memory = new InMemoryMedallion(BronzeCorpus.Resolve);
+        var memory = new InMemoryMedallion(BronzeCorpus.Resolve, TestKeys.Options());
         memory.Process(rows);
 
         int[] cuts = [0, 37, 38, 250, 251, 600];
@@ -110,7 +117,7 @@ public sealed class PostgresMedallionTests(PostgresDatabase db) : IClassFixture<
         MedallionRunResult[] results = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => Runner(batchSize: 50).RunAsync())));
         await Runner().RunAsync();
 
-        var memory = new InMemoryMedallion(BronzeCorpus.Resolve);
+        var memory = new InMemoryMedallion(BronzeCorpus.Resolve, TestKeys.Options());
         memory.Process(rows);
         Assert.Equal(SnapshotText.Of(memory.Snapshot()), SnapshotText.Of(await Runner().ReadSnapshotAsync()));
         Assert.Contains(results, r => !r.Skipped);
@@ -139,7 +146,7 @@ public sealed class PostgresMedallionTests(PostgresDatabase db) : IClassFixture<
         }
 
         await Runner().RunAsync();
-        var memory = new InMemoryMedallion(BronzeCorpus.Resolve);
+        var memory = new InMemoryMedallion(BronzeCorpus.Resolve, TestKeys.Options());
         memory.Process(rows);
         Assert.Equal(SnapshotText.Of(memory.Snapshot()), SnapshotText.Of(await Runner().ReadSnapshotAsync()));
     }
@@ -153,7 +160,7 @@ public sealed class PostgresMedallionTests(PostgresDatabase db) : IClassFixture<
         {
             await Reset();
             List<BronzeRow> rows = BronzeCorpus.Generate(seed, 150);
-            var memory = new InMemoryMedallion(BronzeCorpus.Resolve);
+            var memory = new InMemoryMedallion(BronzeCorpus.Resolve, TestKeys.Options());
             memory.Process(rows);
             int from = 0;
             foreach (int to in cuts.Append(rows.Count).Distinct().Order())

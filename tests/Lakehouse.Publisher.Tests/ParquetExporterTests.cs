@@ -184,6 +184,34 @@ public sealed class ParquetExporterTests(PostgresDatabase db) : IClassFixture<Po
     }
 
     [Fact]
+    public async Task ExportAsync_column_commented_pii_in_the_database_is_refused_even_when_not_marked()
+    {
+        await db.ExecuteAsync("""
+            CREATE TABLE IF NOT EXISTS test.contacts (id bigint NOT NULL, mobile text, region text);
+            COMMENT ON COLUMN test.contacts.mobile IS 'pii: mobile number';
+            INSERT INTO test.contacts VALUES (1, '+639171234567', 'NCR');
+            """);
+        var exporter = new ParquetExporter(db.DataSource);
+        DatasetDefinition unmarked = TestData.Silver() with
+        {
+            Name = "contacts",
+            Source = "SELECT id, mobile AS phone, region FROM test.contacts",
+            PartitionBy = null,
+            Columns = [new("id", DatasetColumnType.Int8, IsNullable: false), new("phone", DatasetColumnType.Text), new("region", DatasetColumnType.Text)],
+        };
+
+        var refused = await Assert.ThrowsAsync<DatasetSchemaException>(() => exporter.ExportAsync(unmarked, TestData.TempDir()));
+        var described = await Assert.ThrowsAsync<DatasetSchemaException>(() => exporter.DescribeQueryAsync("contacts", "1.0.0", "SELECT * FROM test.contacts"));
+        DatasetDefinition clean = await exporter.DescribeQueryAsync("contacts", "1.0.0", "SELECT id, region FROM test.contacts");
+
+        Assert.Contains("column 'phone' is personal data", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("test.contacts.mobile", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("column 'mobile' is personal data", described.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("region", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(["id", "region"], clean.Columns.Select(c => c.Name));
+    }
+
+    [Fact]
     public async Task DescribeQueryAsync_infers_columns_and_refuses_unconstrained_numeric()
     {
         var exporter = new ParquetExporter(db.DataSource);

@@ -8,6 +8,9 @@ namespace Lakehouse.Benchmarks.Medallion;
 /// <summary>Realistic bronze rows for the medallion benchmarks (fixed seed): 1–5 items, customers, campaigns, places.</summary>
 internal static class BronzeRows
 {
+    /// <summary>Options with a fixed customer key (benchmarks only).</summary>
+    public static MedallionOptions Options() => new() { CustomerKey = CustomerKey.Create("bench-1", [.. Enumerable.Range(1, 32).Select(i => (byte)i)]) };
+
     public static List<BronzeRow> Generate(int count, int seed = 42)
     {
         var random = new Random(seed);

@@ -19,7 +19,7 @@ public class InMemoryMedallionBenchmarks
     [Benchmark]
     public int BronzeToPlatinum()
     {
-        var engine = new InMemoryMedallion(BronzeRows.Resolve);
+        var engine = new InMemoryMedallion(BronzeRows.Resolve, BronzeRows.Options());
         engine.Process(_rows);
         return engine.Snapshot().GoldDaily.Count;
     }

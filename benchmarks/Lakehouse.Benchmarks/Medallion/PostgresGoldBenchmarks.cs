@@ -57,7 +57,7 @@ public class PostgresGoldBenchmarks
     [Benchmark]
     public async Task<long> LibraryRun()
     {
-        var runner = new MedallionRunner(_db.DataSource, BronzeRows.Resolve, Options.Create(new MedallionOptions()));
+        var runner = new MedallionRunner(_db.DataSource, BronzeRows.Resolve, Options.Create(BronzeRows.Options()));
         return (await runner.RunAsync()).SilverInserted;
     }
 
@@ -80,7 +80,7 @@ public class PostgresGoldBenchmarks
             await insert.ExecuteNonQueryAsync();
         }
 
-        var runner = new MedallionRunner(_db.DataSource, BronzeRows.Resolve, Options.Create(new MedallionOptions()));
+        var runner = new MedallionRunner(_db.DataSource, BronzeRows.Resolve, Options.Create(BronzeRows.Options()));
         return (await runner.RunAsync()).SilverInserted;
     }
 

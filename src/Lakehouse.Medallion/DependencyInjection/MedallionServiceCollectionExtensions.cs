@@ -37,6 +37,10 @@ public static class MedallionServiceCollectionExtensions
             .Validate(static o => o.BatchSize is > 0 and <= 1_000_000, "MedallionOptions.BatchSize must be in 1..1000000.")
             .Validate(static o => o.MaxClockSkew >= TimeSpan.Zero && o.MaxEventAge > TimeSpan.Zero, "MedallionOptions.MaxClockSkew must be ≥ 0 and MaxEventAge > 0.")
             .Validate(static o => o.AnomalyThreshold > 0, "MedallionOptions.AnomalyThreshold must be > 0.")
+            .Validate(static o => o.CustomerKey is not null || o.TenantCustomerKeys.Count > 0,
+                "MedallionOptions.CustomerKey is not set: customer ids are pseudonymized under a secret key (Lakehouse:Medallion:CustomerKey:KeyId and :Secret, 32+ random bytes in base64).")
+            .Validate(static o => (o.CustomerKey is null || KeyUsable(o.CustomerKey)) && o.TenantCustomerKeys.Values.All(KeyUsable),
+                "A customer key is unusable: key ids are 1-16 chars of a-z, 0-9 and '-', secrets at least 32 bytes.")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(static sp => new MedallionRunner(
@@ -46,6 +50,8 @@ public static class MedallionServiceCollectionExtensions
             DataSource(sp), sp.GetService<System.Diagnostics.Metrics.IMeterFactory>(), sp.GetService<TimeProvider>()));
         return services;
     }
+
+    private static bool KeyUsable(CustomerKey key) => CustomerKey.IsValidKeyId(key.KeyId) && key.Secret is { Length: >= CustomerKey.MinSecretBytes };
 
     // A PlaceResolver registered by the host wins; else Lakehouse.Geo's resolver when AddLakehouseGeo() registered it.
     private static PlaceResolver? Resolver(IServiceProvider services) =>

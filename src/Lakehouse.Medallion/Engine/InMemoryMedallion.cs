@@ -17,9 +17,10 @@ public sealed class InMemoryMedallion
 
     /// <summary>Creates an engine.</summary>
     /// <param name="resolver">Resolves typed places to PSGC codes; places stay unresolved when <see langword="null"/>.</param>
-    /// <param name="options">Options; defaults when <see langword="null"/>.</param>
+    /// <param name="options">Options; a customer key (<see cref="MedallionOptions.CustomerKey"/>) is required.</param>
     /// <param name="registeredStores">Stores the operator registered (id → tenant); others are added as unknown.</param>
     /// <param name="registeredBrands">Brand spellings of registered products, for brand normalisation.</param>
+    /// <exception cref="InvalidOperationException">No customer key is configured.</exception>
     public InMemoryMedallion(
         PlaceResolver? resolver = null,
         MedallionOptions? options = null,
@@ -27,12 +28,16 @@ public sealed class InMemoryMedallion
         IEnumerable<string>? registeredBrands = null)
     {
         _options = options ?? new MedallionOptions();
-        _transformer = new SilverTransformer(resolver, new BrandNormalizer(registeredBrands ?? []), _options);
+        Pseudonymizer = new CustomerPseudonymizer(_options);
+        _transformer = new SilverTransformer(resolver, new BrandNormalizer(registeredBrands ?? []), _options, Pseudonymizer);
         foreach ((string store, string tenant) in registeredStores ?? new Dictionary<string, string>())
         {
             _stores[store] = new StoreDimension(tenant, Registered: true, null);
         }
     }
+
+    /// <summary>The pseudonymizer silver uses (the options' customer keys).</summary>
+    public CustomerPseudonymizer Pseudonymizer { get; }
 
     /// <summary>The highest bronze id processed.</summary>
     public long Watermark => _watermark;

@@ -24,6 +24,8 @@ public sealed partial class MedallionRunner
     private readonly MedallionOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly CustomerPseudonymizer _pseudonymizer;
+    private readonly CustomerContactCipher? _cipher;
 
     /// <summary>Creates a runner.</summary>
     /// <param name="dataSource">The database with the <c>scout</c> schema (see <see cref="MedallionSchema"/>).</param>
@@ -31,6 +33,7 @@ public sealed partial class MedallionRunner
     /// <param name="options">Options.</param>
     /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
     /// <param name="logger">Logs runs; optional.</param>
+    /// <exception cref="InvalidOperationException">No customer key is configured (<see cref="MedallionOptions.CustomerKey"/>).</exception>
     public MedallionRunner(
         NpgsqlDataSource dataSource, PlaceResolver? resolver, IOptions<MedallionOptions> options,
         TimeProvider? timeProvider = null, ILogger<MedallionRunner>? logger = null)
@@ -42,7 +45,12 @@ public sealed partial class MedallionRunner
         _options = options.Value;
         _time = timeProvider ?? TimeProvider.System;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _pseudonymizer = new CustomerPseudonymizer(_options);
+        _cipher = _options.ContactKeys.Count > 0 ? new CustomerContactCipher(_options.ContactKeys) : null;
     }
+
+    /// <summary>The pseudonymizer silver uses (the options' customer keys).</summary>
+    public CustomerPseudonymizer Pseudonymizer => _pseudonymizer;
 
     /// <summary>Runs until silver and gold have caught up with bronze as it stood when the run began.</summary>
     /// <param name="progress">Receives the running totals after each batch; optional.</param>
@@ -165,13 +173,24 @@ public sealed partial class MedallionRunner
             }
         }
 
-        var transformer = new SilverTransformer(_resolver, new BrandNormalizer(brands), _options);
+        // Every tenant's customers stay under one key id: a runner configured with another key than the one the
+        // tenant's pseudonyms were made with refuses, so history is never split (CustomerKeyRotation moves the key).
+        await CustomerKeyRotation.CheckKeysAsync(connection, tx, _pseudonymizer,
+            rows.Select(r => stores.TryGetValue(r.StoreId, out var st) ? st.Tenant : _options.DefaultTenantId).Distinct(StringComparer.Ordinal),
+            _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+
+        var transformer = new SilverTransformer(_resolver, new BrandNormalizer(brands), _options, _pseudonymizer);
         var transformed = new List<(BronzeRow Row, SilverTransaction? Silver, QuarantinedEvent? Bad)>(rows.Count);
+        var contacts = new Dictionary<SilverTransaction, CustomerContactValue>(ReferenceEqualityComparer.Instance);
         foreach (BronzeRow row in rows)
         {
             (string tenant, bool registered) = stores.TryGetValue(row.StoreId, out var s) ? s : (_options.DefaultTenantId, false);
-            (SilverTransaction? silver, QuarantinedEvent? bad) = transformer.Transform(row, tenant, registered);
+            (SilverTransaction? silver, QuarantinedEvent? bad) = transformer.Transform(row, tenant, registered, _cipher is not null, out CustomerContactValue? contact);
             transformed.Add((row, silver, bad));
+            if (silver is not null && contact is not null)
+            {
+                contacts[silver] = contact;
+            }
         }
 
         var existing = new HashSet<(string, string)>();
@@ -216,6 +235,11 @@ public sealed partial class MedallionRunner
         await MedallionWriter.WriteQuarantineAsync(connection, quarantine, cancellationToken).ConfigureAwait(false);
         await MedallionWriter.MergeGoldAsync(connection, tx, gold, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         await MedallionWriter.MergeDimensionsAsync(connection, tx, silverRows, cancellationToken).ConfigureAwait(false);
+        if (_cipher is not null)
+        {
+            await CustomerContacts.StoreIdentifierContactsAsync(connection, tx, _cipher,
+                silverRows.Where(contacts.ContainsKey).Select(r => contacts[r]), cancellationToken).ConfigureAwait(false);
+        }
 
         long newWatermark = rows[^1].Id;
         using (var update = new NpgsqlCommand("""

@@ -11,20 +11,43 @@ public delegate PlaceAnswer PlaceResolver(string? region, string? province, stri
 /// The silver rules, once, for both engines: bronze event → typed silver transaction and line items, with Philippine
 /// date and time of day, PSGC codes, normalised brands and a quality score from explicit rules.
 /// </summary>
-internal sealed class SilverTransformer(PlaceResolver? resolver, BrandNormalizer brands, MedallionOptions options)
+internal sealed class SilverTransformer(PlaceResolver? resolver, BrandNormalizer brands, MedallionOptions options, CustomerPseudonymizer pseudonymizer)
 {
     /// <summary>The quality rules, each worth an equal share of the score.</summary>
     internal static readonly string[] QualityRules =
         ["items_sum_mismatch", "no_items", "unknown_store", "place_unresolved", "implausible_time"];
 
-    public (SilverTransaction? Silver, QuarantinedEvent? Quarantined) Transform(BronzeRow row, string tenantId, bool storeRegistered)
+    public (SilverTransaction? Silver, QuarantinedEvent? Quarantined) Transform(BronzeRow row, string tenantId, bool storeRegistered) =>
+        Transform(row, tenantId, storeRegistered, captureContact: false, out _);
+
+    // The silver row; from silver on the customer id is a pseudonym (the raw one stays in bronze only). With
+    // captureContact, contact receives the normalized mobile number or e-mail the customer id held (for dim_customer,
+    // encrypted).
+    public (SilverTransaction? Silver, QuarantinedEvent? Quarantined) Transform(
+        BronzeRow row, string tenantId, bool storeRegistered, bool captureContact, out CustomerContactValue? contact)
     {
+        contact = null;
         if (!EventFields.TryParse(row.Raw, out EventFields? e, out string? error))
         {
             return (null, new QuarantinedEvent(row.Id, row.StoreId, null, "unparseable", error));
         }
 
-        string transactionId = e!.TransactionId ?? Convert.ToHexStringLower(row.EventHash);
+        string? customerId = null;
+        if (e!.CustomerId is { } rawCustomer)
+        {
+            Span<char> pseudonym = stackalloc char[CustomerPseudonymizer.MaxLength];
+            Span<char> normalized = captureContact ? stackalloc char[CustomerContactValue.MaxLength] : default;
+            if (pseudonymizer.TryPseudonymize(tenantId, rawCustomer, pseudonym, out int written, out CustomerIdentifierKind kind, normalized, out int normalizedLength))
+            {
+                customerId = new string(pseudonym[..written]);
+                if (captureContact && kind is CustomerIdentifierKind.Phone or CustomerIdentifierKind.Email && normalizedLength > 0)
+                {
+                    contact = new CustomerContactValue(customerId, tenantId, kind, new string(normalized[..normalizedLength]));
+                }
+            }
+        }
+
+        string transactionId = e.TransactionId ?? Convert.ToHexStringLower(row.EventHash);
         DateTimeOffset ts = e.Ts ?? row.IngestedAt;
         var flags = new List<string>();
 
@@ -82,7 +105,7 @@ internal sealed class SilverTransformer(PlaceResolver? resolver, BrandNormalizer
             Timestamp = ts,
             DateKey = PhilippineTime.DateKey(ts),
             TimeOfDay = PhilippineTime.TimeOfDayOf(ts),
-            CustomerId = e.CustomerId,
+            CustomerId = customerId,
             CustomerType = e.CustomerType,
             TotalAmount = gross,
             DiscountAmount = discount,
@@ -104,4 +127,11 @@ internal sealed class SilverTransformer(PlaceResolver? resolver, BrandNormalizer
         };
         return (silver, null);
     }
+}
+
+/// <summary>The contact value a customer id held (a phone number in E.164 or an e-mail), bound for encryption.</summary>
+internal sealed record CustomerContactValue(string CustomerId, string TenantId, CustomerIdentifierKind Kind, string Value)
+{
+    /// <summary>Longest contact value kept (longer e-mails are pseudonymized but not stored as contacts).</summary>
+    public const int MaxLength = 254;
 }

@@ -9,6 +9,11 @@ namespace Lakehouse.Publisher.Export;
 /// <summary>A column of the source as PostgreSQL describes it.</summary>
 internal sealed record LiveColumn(string Name, string TypeName, DatasetColumnType? Type, int? Precision, int? Scale, bool? AllowNull)
 {
+    /// <summary>When the column is a base column whose comment starts with <c>pii:</c>: <c>schema.table.column ('comment')</c>.</summary>
+    public string? Pii { get; init; }
+
+    public string PiiProblem => $"column '{Name}' is personal data in the database ({Pii}) and may not be exported";
+
     public string Spelled => Type == DatasetColumnType.Numeric && Precision is not null
         ? string.Create(CultureInfo.InvariantCulture, $"numeric({Precision},{Scale})")
         : TypeName;
@@ -31,8 +36,10 @@ internal static class LiveSchema
         await using (reader.ConfigureAwait(false))
         {
             var columns = new List<LiveColumn>();
+            var bases = new List<(uint Table, int Attribute)>();
             foreach (NpgsqlDbColumn column in await reader.GetColumnSchemaAsync(cancellationToken).ConfigureAwait(false))
             {
+                bases.Add((column.TableOID, column.ColumnAttributeNumber ?? 0));
                 PostgresType? type = column.PostgresType;
                 string internalName = type?.InternalName ?? "unknown";
                 DatasetColumnType? mapped = type is PostgresEnumType ? DatasetColumnType.Text : Map(internalName);
@@ -45,8 +52,40 @@ internal static class LiveSchema
                     column.BaseColumnName is null ? null : column.AllowDBNull));
             }
 
+            await reader.CloseAsync().ConfigureAwait(false);
+            return await MarkPiiAsync(connection, columns, bases, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    // A column taken straight from a base column commented 'pii: …' (the family's convention for personal data,
+    // encrypted or not) is personal data whatever the dataset declares. Expressions over such a column are not traced.
+    private static async Task<List<LiveColumn>> MarkPiiAsync(
+        NpgsqlConnection connection, List<LiveColumn> columns, List<(uint Table, int Attribute)> bases, CancellationToken cancellationToken)
+    {
+        if (!bases.Exists(static b => b.Table != 0 && b.Attribute > 0))
+        {
             return columns;
         }
+
+        using var command = new NpgsqlCommand("""
+            SELECT x.i, format('%s.%I (%L)', x.t::regclass, a.attname, col_description(x.t, x.a))
+            FROM unnest($1::oid[], $2::int[]) WITH ORDINALITY AS x(t, a, i)
+            JOIN pg_attribute a ON a.attrelid = x.t AND a.attnum = x.a
+            WHERE col_description(x.t, x.a) ILIKE 'pii:%'
+            """, connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = bases.Select(static b => b.Table).ToArray(), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Oid });
+        command.Parameters.Add(new NpgsqlParameter { Value = bases.Select(static b => b.Attribute).ToArray() });
+        NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                int index = (int)reader.GetInt64(0) - 1;
+                columns[index] = columns[index] with { Pii = reader.GetString(1) };
+            }
+        }
+
+        return columns;
     }
 
     public static DatasetColumnType? Map(string internalName) => internalName switch
@@ -101,6 +140,11 @@ internal static class LiveSchema
 
         foreach (LiveColumn column in live)
         {
+            if (column.Pii is not null)
+            {
+                problems.Add(column.PiiProblem);
+            }
+
             if (!declared.Contains(column.Name))
             {
                 problems.Add($"column '{column.Name}': live {column.Spelled}, not declared");
@@ -117,7 +161,11 @@ internal static class LiveSchema
         var problems = new List<string>();
         foreach (LiveColumn column in live)
         {
-            if (column.Type is not DatasetColumnType type)
+            if (column.Pii is not null)
+            {
+                problems.Add(column.PiiProblem);
+            }
+            else if (column.Type is not DatasetColumnType type)
             {
                 problems.Add($"column '{column.Name}': type {column.TypeName} is not exportable (cast it to text, integer, bigint, double precision, boolean, date, timestamptz or numeric(p,s))");
             }
