@@ -135,6 +135,38 @@ public sealed class BasketClusteringTests
         Assert.Equal(a.Scales, b.Scales);
     }
 
+    [Property(MaxTest = 8)]
+    public Property Run_is_deterministic_for_any_seed_and_k(PositiveInt seed, PositiveInt k)
+    {
+        List<SilverTransaction> input = PlantedBaskets(seed.Get, small: 80, big: 50, night: 30);
+        input.AddRange(PlantedBaskets(seed.Get + 1, small: 20, big: 20, night: 20)
+            .Select(t => t with { StoreId = "MIX", TransactionId = t.StoreId + t.TransactionId, PaymentMethod = "card" }));
+        var options = new BasketClusteringOptions { Seed = seed.Get, ClusterCount = k.Get % 2 == 0 ? null : 1 + k.Get % 9 };
+
+        BasketClusteringResult a = BasketClustering.Run(input, options: options);
+        BasketClusteringResult b = BasketClustering.Run(Enumerable.Reverse(input), options: options);
+
+        bool same = a.Assignments.SequenceEqual(b.Assignments) && a.Profiles.SequenceEqual(b.Profiles)
+            && a.Models[0].Centroids.Zip(b.Models[0].Centroids).All(p => p.First.SequenceEqual(p.Second))
+            && a.Profiles.Select(p => p.Transactions).SequenceEqual(a.Profiles.Select(p => p.Transactions).OrderDescending());
+        return same.Label($"k={options.ClusterCount}, seed={options.Seed}");
+    }
+
+    [Fact]
+    public void Run_with_k_above_the_distinct_baskets_uses_as_many_clusters_as_there_are_distinct_baskets()
+    {
+        SilverTransaction one = PlantedBaskets(seed: 14, small: 1, big: 0, night: 0)[0];
+        SilverTransaction other = PlantedBaskets(seed: 15, small: 0, big: 1, night: 0)[0];
+        List<SilverTransaction> input = [.. Enumerable.Range(0, 12).Select(i => (i % 3 == 0 ? other : one) with
+        {
+            TransactionId = "T" + i.ToString("D2", CultureInfo.InvariantCulture),
+        })];
+
+        BasketClusteringResult result = BasketClustering.Run(input, options: new() { ClusterCount = 6 });
+
+        Assert.Equal([8L, 4L], result.Profiles.Select(p => p.Transactions));
+    }
+
     [Fact]
     public void Run_numbers_clusters_by_descending_size()
     {
