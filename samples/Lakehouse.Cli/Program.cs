@@ -8,6 +8,7 @@ foreach (Command command in MedallionCommands.Create())
 {
     root.Subcommands.Add(command);
 }
+root.Subcommands.Add(ClustersCommand.Create());
 root.Subcommands.Add(WebhookCommands.Create());
 root.Subcommands.Add(TokenCommands.Create());
 root.Subcommands.Add(HashCommand.Create());

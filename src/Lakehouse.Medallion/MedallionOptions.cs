@@ -23,6 +23,9 @@ public sealed class MedallionOptions
     /// <value>Default 3.5.</value>
     public decimal AnomalyThreshold { get; set; } = 3.5m;
 
+    /// <summary>Basket segments (transaction clustering) in platinum.</summary>
+    public BasketClusteringOptions Clustering { get; set; } = new();
+
     /// <summary>Key of a keyed <c>NpgsqlDataSource</c> registration to use; <see langword="null"/> for the unkeyed one.</summary>
     public string? DataSourceKey { get; set; }
 

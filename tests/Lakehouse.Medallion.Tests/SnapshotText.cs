@@ -65,6 +65,24 @@ internal static class SnapshotText
                 a.RobustZ is { } z ? D(z) : "", a.IsAnomaly).AppendLine();
         }
 
+        foreach (BasketAssignment a in s.BasketClusters)
+        {
+            b.Append("basket ").AppendJoin('|', a.StoreId, a.TransactionId, a.TenantId, a.ClusterId).AppendLine();
+        }
+
+        foreach (BasketClusterProfile p in s.BasketProfiles)
+        {
+            b.Append("profile ").AppendJoin('|', p.TenantId, p.ClusterId, p.Label, p.Transactions, D(p.TransactionShare), D(p.Sales), D(p.SalesShare),
+                D(p.AvgPesoValue), D(p.AvgItems), D(p.BeveragesShare), D(p.SnacksShare), D(p.PersonalCareShare), D(p.HouseholdShare),
+                D(p.TobaccoShare), D(p.OtherCategoryShare), p.DominantCategories, D(p.TypicalHour), D(p.CashShare), D(p.GcashShare),
+                D(p.MayaShare), D(p.CardShare), D(p.OtherPaymentShare), D(p.CampaignShare), p.AsOfDate).AppendLine();
+        }
+
+        foreach (CustomerSegment c in s.CustomerSegments)
+        {
+            b.Append("segment ").AppendJoin('|', c.CustomerId, c.TenantId, c.RfmSegment, c.BasketCluster, c.BasketLabel, D(c.BasketShare), c.Segment, c.AsOfDate).AppendLine();
+        }
+
         return b.ToString();
     }
 

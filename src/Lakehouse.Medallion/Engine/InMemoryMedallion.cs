@@ -89,7 +89,7 @@ public sealed class InMemoryMedallion
     public MedallionSnapshot Snapshot() => MedallionSnapshot.Create(
         _silver.Values, _quarantine, _gold.DailyMetrics(), _gold.StoreDayCustomers(), _gold.GeoStoreDaily(), _gold.ProductStoreDaily(),
         _stores.ToDictionary(s => s.Key, s => s.Value.RegionCode, StringComparer.Ordinal),
-        _options.AnomalyThreshold);
+        _options.AnomalyThreshold, clustering: _options.Clustering);
 
     private sealed record StoreDimension(string TenantId, bool Registered, string? RegionCode);
 }

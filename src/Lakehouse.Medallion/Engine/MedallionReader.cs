@@ -141,7 +141,9 @@ internal static class MedallionReader
                 r.IsDBNull(4) ? null : r.GetDecimal(4), r.IsDBNull(5) ? null : r.GetDecimal(5), r.IsDBNull(6) ? null : r.GetDecimal(6),
                 r.GetBoolean(7))), cancellationToken).ConfigureAwait(false);
 
-        return MedallionSnapshot.Create(silver, quarantine, daily, customers, geo, products, storeRegion, anomalyThreshold, (rfm, velocity, anomalies));
+        BasketClusteringResult clusters = await BasketClusterWriter.ReadAsync(connection, cancellationToken).ConfigureAwait(false);
+        return MedallionSnapshot.Create(silver, quarantine, daily, customers, geo, products, storeRegion, anomalyThreshold, (rfm, velocity, anomalies),
+            clusters: clusters);
     }
 
     private static string? NullableString(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);

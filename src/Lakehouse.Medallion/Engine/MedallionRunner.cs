@@ -91,7 +91,7 @@ public sealed partial class MedallionRunner
             }
             else
             {
-                await PlatinumWriter.RefreshAsync(connection, _options.AnomalyThreshold, cancellationToken).ConfigureAwait(false);
+                await PlatinumWriter.RefreshAsync(connection, _options.AnomalyThreshold, _options.Clustering, cancellationToken).ConfigureAwait(false);
             }
 
             Log.Ran(_logger, total.BronzeRead, total.SilverInserted, total.Quarantined, total.Watermark);

@@ -30,6 +30,15 @@ public sealed record MedallionSnapshot
     /// <summary>Store-day anomaly scores.</summary>
     public required IReadOnlyList<StoreAnomaly> Anomalies { get; init; }
 
+    /// <summary>Each transaction's basket cluster, ordered by store and transaction id.</summary>
+    public IReadOnlyList<BasketAssignment> BasketClusters { get; init; } = [];
+
+    /// <summary>Basket cluster profiles in readable units, ordered by tenant and cluster id (print them with <see cref="BasketClustering.FormatProfiles"/>).</summary>
+    public IReadOnlyList<BasketClusterProfile> BasketProfiles { get; init; } = [];
+
+    /// <summary>Customer segments (RFM with the usual basket cluster), ordered by customer id.</summary>
+    public IReadOnlyList<CustomerSegment> CustomerSegments { get; init; } = [];
+
     internal static MedallionSnapshot Create(
         IEnumerable<SilverTransaction> silver,
         IEnumerable<QuarantinedEvent> quarantine,
@@ -39,12 +48,18 @@ public sealed record MedallionSnapshot
         IEnumerable<GoldProductStoreDaily> products,
         IReadOnlyDictionary<string, string?> storeRegion,
         decimal anomalyThreshold,
-        (IEnumerable<CustomerRfm> Rfm, IEnumerable<ProductVelocity> Velocity, IEnumerable<StoreAnomaly> Anomalies)? platinum = null)
+        (IEnumerable<CustomerRfm> Rfm, IEnumerable<ProductVelocity> Velocity, IEnumerable<StoreAnomaly> Anomalies)? platinum = null,
+        BasketClusteringOptions? clustering = null,
+        BasketClusteringResult? clusters = null)
     {
         List<SilverTransaction> silverList = [.. silver.OrderBy(s => s.StoreId, StringComparer.Ordinal).ThenBy(s => s.TransactionId, StringComparer.Ordinal)];
         List<GoldDailyMetrics> dailyList = [.. daily.OrderBy(d => d.StoreId, StringComparer.Ordinal).ThenBy(d => d.DateKey)];
         List<GoldProductStoreDaily> productList = [.. products
             .OrderBy(p => p.ProductId, StringComparer.Ordinal).ThenBy(p => p.StoreId, StringComparer.Ordinal).ThenBy(p => p.DateKey)];
+        List<CustomerRfm> rfm = platinum is { } p1 ? [.. p1.Rfm.OrderBy(r => r.CustomerId, StringComparer.Ordinal)] : PlatinumCalculator.Rfm(silverList);
+        clusters ??= clustering is { Enabled: false }
+            ? new BasketClusteringResult([], [], [], [])
+            : BasketClustering.RunInputs(silverList.Select(BasketInput.From), rfm, clustering ?? new BasketClusteringOptions());
         return new MedallionSnapshot
         {
             Silver = silverList,
@@ -56,13 +71,16 @@ public sealed record MedallionSnapshot
                 .OrderBy(g => g.StoreId, StringComparer.Ordinal).ThenBy(g => g.DateKey)
                 .ThenBy(g => g.RegionCode, StringComparer.Ordinal).ThenBy(g => g.ProvinceCode, StringComparer.Ordinal)],
             GoldProducts = productList,
-            Rfm = platinum is { } p1 ? [.. p1.Rfm.OrderBy(r => r.CustomerId, StringComparer.Ordinal)] : PlatinumCalculator.Rfm(silverList),
+            Rfm = rfm,
             Velocity = platinum is { } p2
                 ? [.. p2.Velocity.OrderBy(v => v.ProductId, StringComparer.Ordinal).ThenBy(v => v.Scope, StringComparer.Ordinal).ThenBy(v => v.ScopeId, StringComparer.Ordinal)]
                 : PlatinumCalculator.Velocity(productList, storeRegion),
             Anomalies = platinum is { } p3
                 ? [.. p3.Anomalies.OrderBy(a => a.StoreId, StringComparer.Ordinal).ThenBy(a => a.DateKey)]
                 : PlatinumCalculator.Anomalies(dailyList, anomalyThreshold),
+            BasketClusters = clusters.Assignments,
+            BasketProfiles = clusters.Profiles,
+            CustomerSegments = clusters.CustomerSegments,
         };
     }
 }

@@ -6,7 +6,8 @@ namespace Lakehouse.Medallion;
 /// <summary>Recomputes the platinum tables from gold and silver aggregates, with <see cref="PlatinumCalculator"/>'s rules.</summary>
 internal static class PlatinumWriter
 {
-    public static async Task RefreshAsync(NpgsqlConnection connection, decimal anomalyThreshold, CancellationToken cancellationToken)
+    public static async Task RefreshAsync(
+        NpgsqlConnection connection, decimal anomalyThreshold, BasketClusteringOptions clustering, CancellationToken cancellationToken)
     {
         NpgsqlTransaction tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using (tx.ConfigureAwait(false))
@@ -105,6 +106,7 @@ internal static class PlatinumWriter
                 GROUP BY store_id
                 """, cancellationToken).ConfigureAwait(false);
 
+            await BasketClusterWriter.RefreshAsync(connection, tx, rfm, clustering, cancellationToken).ConfigureAwait(false);
             await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
     }
