@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+using Lakehouse.Ingest;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
@@ -8,7 +10,8 @@ namespace Lakehouse.Publisher;
 /// <summary>
 /// Publishes dataset versions: exports into a staging folder, writes the manifest, moves the folder into place and
 /// switches <c>CURRENT</c> (<see cref="DatasetStore"/>), records the version in <c>publisher.dataset_versions</c>, then
-/// notifies subscribers. Rollback switches the pointer back, records it and notifies too.
+/// notifies subscribers. Rollback switches the pointer back, records it and notifies too. Both are recorded in the audit
+/// trail (<c>audit.events</c>: <c>dataset.publish</c>, <c>dataset.rollback</c>) in the registry update's transaction.
 /// </summary>
 public sealed partial class DatasetPublisher
 {
@@ -82,7 +85,7 @@ public sealed partial class DatasetPublisher
         string? before = _store.GetCurrentVersion(definition.Name);
         try
         {
-            DatasetExportResult export = await _exporter.ExportAsync(definition, staging, cancellationToken).ConfigureAwait(false);
+            DatasetExportResult export = await _exporter.ExportCoreAsync(definition, staging, cancellationToken).ConfigureAwait(false);
             manifest = new DatasetManifest
             {
                 Dataset = definition.Name,
@@ -139,6 +142,12 @@ public sealed partial class DatasetPublisher
                     dataset, version, ManifestJson(manifest), manifest.Rows, manifest.Bytes, manifest.CreatedAt).ConfigureAwait(false);
                 await ExecuteAsync(connection, tx, "INSERT INTO publisher.dataset_history (dataset, action, version, previous_version, at) VALUES ($1, 'rolled_back', $2, $3, $4)", cancellationToken,
                     dataset, version, (object?)previous ?? DBNull.Value, now).ConfigureAwait(false);
+                await Audit().TryRecordAsync(AuditActions.DatasetRollback, dataset + "@" + version, new JsonObject
+                {
+                    ["dataset"] = dataset,
+                    ["version"] = version,
+                    ["previous_version"] = previous,
+                }, connection, tx, cancellationToken).ConfigureAwait(false);
                 await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
             }
         }
@@ -171,10 +180,23 @@ public sealed partial class DatasetPublisher
                     manifest.Dataset, manifest.Version, ManifestJson(manifest), manifest.Rows, manifest.Bytes, manifest.CreatedAt).ConfigureAwait(false);
                 await ExecuteAsync(connection, tx, "INSERT INTO publisher.dataset_history (dataset, action, version, previous_version, at) VALUES ($1, 'published', $2, $3, $4)", cancellationToken,
                     manifest.Dataset, manifest.Version, (object?)previous ?? DBNull.Value, manifest.CreatedAt).ConfigureAwait(false);
+                await Audit().TryRecordAsync(AuditActions.DatasetPublish, manifest.Dataset + "@" + manifest.Version, new JsonObject
+                {
+                    ["dataset"] = manifest.Dataset,
+                    ["version"] = manifest.Version,
+                    ["previous_version"] = previous,
+                    ["rows"] = manifest.Rows,
+                    ["bytes"] = manifest.Bytes,
+                    ["files"] = manifest.Files.Count,
+                    ["store"] = _store.Root,
+                }, connection, tx, cancellationToken).ConfigureAwait(false);
                 await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
             }
         }
     }
+
+    // Recorded in the registry update's own transaction, so the audit record and the registry row commit together.
+    private AuditLog Audit() => new(_dataSource, _timeProvider);
 
     private static NpgsqlParameter ManifestJson(DatasetManifest manifest) => new()
     {
