@@ -101,4 +101,41 @@ public sealed class AuditTrailTests(PostgresDatabase db) : IClassFixture<Postgre
         Assert.DoesNotContain(first[6..], all, StringComparison.Ordinal);
         Assert.DoesNotContain("token=abc", all, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("anon")]
+    [InlineData("authenticated")]
+    [InlineData("edge_uploader")]
+    public async Task Publisher_tables_are_closed_to_every_role_but_service_role(string role)
+    {
+        await using Npgsql.NpgsqlConnection connection = await db.OpenAsync();
+        await using (var setRole = new Npgsql.NpgsqlCommand($"SET ROLE {role}", connection))
+        {
+            await setRole.ExecuteNonQueryAsync();
+        }
+
+        foreach (string table in new[] { "publisher.subscriptions", "publisher.dataset_versions", "publisher.deliveries", "publisher.usage_events" })
+        {
+            await using var read = new Npgsql.NpgsqlCommand($"SELECT count(*) FROM {table}", connection);
+            var error = await Assert.ThrowsAsync<Npgsql.PostgresException>(() => read.ExecuteScalarAsync());
+            Assert.Equal(Npgsql.PostgresErrorCodes.InsufficientPrivilege, error.SqlState);
+        }
+    }
+
+    [Fact]
+    public async Task Service_role_reads_and_writes_publisher_tables_through_row_level_security()
+    {
+        await using Npgsql.NpgsqlConnection connection = await db.OpenAsync();
+        await using (var setRole = new Npgsql.NpgsqlCommand("SET ROLE service_role", connection))
+        {
+            await setRole.ExecuteNonQueryAsync();
+        }
+
+        await using var insert = new Npgsql.NpgsqlCommand(
+            "INSERT INTO publisher.usage_events (dataset, consumer, action, at) VALUES ('d', 'c', 'read', now()) RETURNING id", connection);
+        Assert.True((long)(await insert.ExecuteScalarAsync())! > 0);
+        await using var read = new Npgsql.NpgsqlCommand("SELECT count(*) FROM publisher.usage_events WHERE dataset = 'd'", connection);
+        Assert.True((long)(await read.ExecuteScalarAsync())! >= 1);
+        Assert.True(await db.ScalarAsync<bool>("SELECT relrowsecurity AND relforcerowsecurity FROM pg_class WHERE oid = 'publisher.subscriptions'::regclass"));
+    }
 }
