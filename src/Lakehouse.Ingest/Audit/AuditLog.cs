@@ -69,6 +69,9 @@ public sealed class AuditLog
         Actor = string.IsNullOrWhiteSpace(actor) ? null : actor;
     }
 
+    /// <summary>The database the log writes to when a call brings no connection.</summary>
+    public NpgsqlDataSource DataSource => _dataSource;
+
     /// <summary>The actor written with every record; null = the database session user.</summary>
     public string? Actor { get; }
 
