@@ -4,6 +4,7 @@ using Lakehouse.Cli;
 var root = new RootCommand("lakehouse: the operator's tool for the Lakehouse retail analytics SDK.");
 root.Subcommands.Add(Lakehouse.Cli.Demo.DemoCommand.Create());
 root.Subcommands.Add(DbCommands.Create());
+root.Subcommands.Add(AuditCommand.Create());
 foreach (Command command in MedallionCommands.Create())
 {
     root.Subcommands.Add(command);

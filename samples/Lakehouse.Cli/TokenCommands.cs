@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Lakehouse.Ingest;
+using Npgsql;
 
 namespace Lakehouse.Cli;
 
@@ -16,21 +17,28 @@ internal static class TokenCommands
         var createSecret = new Option<string>("--secret") { Description = "The signing secret (at least 32 UTF-8 bytes).", Required = true };
         Option<string?> createAudience = AudienceOption();
         Option<long?> createNow = NowOption();
+        var createConnection = new Option<string?>("--connection", "-c")
+        {
+            Description = "Record the creation in the database's audit trail (audit.events: device, role, expiry, token fingerprint; never the token).",
+        };
         create.Options.Add(name);
         create.Options.Add(createRole);
         create.Options.Add(days);
         create.Options.Add(createSecret);
         create.Options.Add(createAudience);
         create.Options.Add(createNow);
-        create.SetAction(parse => CreateToken(
+        create.Options.Add(createConnection);
+        create.SetAction((parse, cancellationToken) => CreateTokenAsync(
             parse.GetValue(name)!,
             parse.GetValue(createRole)!,
             parse.GetValue(days),
             parse.GetValue(createSecret)!,
             parse.GetValue(createAudience),
             parse.GetValue(createNow),
+            parse.GetValue(createConnection),
             parse.InvocationConfiguration.Output,
-            parse.InvocationConfiguration.Error));
+            parse.InvocationConfiguration.Error,
+            cancellationToken));
 
         var verify = new Command("verify", "Verify an edge-device token; exit code 0 when accepted, 1 when rejected. Prints why.");
         var token = new Argument<string>("token") { Description = "The compact JWT." };
@@ -73,6 +81,54 @@ internal static class TokenCommands
             error.WriteLine(e.Message);
             return 2;
         }
+    }
+
+    /// <summary>
+    /// Prints a new token; with <paramref name="connection"/> it is first recorded in <c>audit.events</c> (and not printed
+    /// when that fails). 0 on success, 2 on bad input or when the record could not be written.
+    /// </summary>
+    internal static async Task<int> CreateTokenAsync(
+        string name, string role, double days, string secret, string? audience, long? now, string? connection,
+        TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(connection))
+        {
+            return CreateToken(name, role, days, secret, audience, now, output, error);
+        }
+
+        string token;
+        DateTimeOffset expiresAt;
+        TimeProvider clock = Clock(now);
+        try
+        {
+            var options = new EdgeTokenOptions { Secret = secret, Role = role, Audience = audience };
+            TimeSpan lifetime = TimeSpan.FromDays(days);
+            expiresAt = DateTimeOffset.FromUnixTimeSeconds(clock.GetUtcNow().ToUnixTimeSeconds()) + lifetime;
+            token = new EdgeTokenIssuer(options, clock).Issue(name, lifetime);
+        }
+        catch (ArgumentException e)
+        {
+            await error.WriteLineAsync(e.Message).ConfigureAwait(false);
+            return 2;
+        }
+
+        try
+        {
+            NpgsqlDataSource dataSource = NpgsqlDataSource.Create(connection);
+            await using (dataSource.ConfigureAwait(false))
+            {
+                var audit = new AuditLog(dataSource, clock, "lakehouse-cli:" + Environment.UserName);
+                await audit.RecordTokenCreatedAsync(name, role, expiresAt, token, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is NpgsqlException or ArgumentException or InvalidOperationException)
+        {
+            await error.WriteLineAsync("the token was not issued: its creation could not be recorded in audit.events: " + e.Message).ConfigureAwait(false);
+            return 2;
+        }
+
+        await output.WriteLineAsync(token).ConfigureAwait(false);
+        return 0;
     }
 
     /// <summary>Prints <c>accepted sub=… exp=…</c> or <c>rejected &lt;reason&gt;</c>; 0 when accepted, 1 when rejected, 2 on bad input.</summary>

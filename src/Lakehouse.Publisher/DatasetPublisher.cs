@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+using Lakehouse.Ingest;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
@@ -8,7 +10,8 @@ namespace Lakehouse.Publisher;
 /// <summary>
 /// Publishes dataset versions: exports into a staging folder, writes the manifest, moves the folder into place and
 /// switches <c>CURRENT</c> (<see cref="DatasetStore"/>), records the version in <c>publisher.dataset_versions</c>, then
-/// notifies subscribers. Rollback switches the pointer back, records it and notifies too.
+/// notifies subscribers. Rollback switches the pointer back, records it and notifies too. Both are recorded in the audit
+/// trail (<c>audit.events</c>: <c>dataset.publish</c>, <c>dataset.rollback</c>) in the registry update's transaction.
 /// </summary>
 public sealed partial class DatasetPublisher
 {
@@ -77,7 +80,7 @@ public sealed partial class DatasetPublisher
         DatasetDefinition definition, string? watermark = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(definition);
-        return PublishCoreAsync(definition, watermark, staging => _exporter.ExportAsync(definition, staging, cancellationToken), cancellationToken);
+        return PublishCoreAsync(definition, watermark, staging => _exporter.ExportCoreAsync(definition, staging, cancellationToken), cancellationToken);
     }
 
     /// <summary>
@@ -191,7 +194,7 @@ public sealed partial class DatasetPublisher
         return (manifest, sent);
     }
 
-    private static async Task RecordRollbackAsync(
+    private async Task RecordRollbackAsync(
         NpgsqlDataSource dataSource, DatasetManifest manifest, string dataset, string version, string? previous, DateTimeOffset now, CancellationToken cancellationToken)
     {
         NpgsqlConnection connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
@@ -206,6 +209,12 @@ public sealed partial class DatasetPublisher
                     dataset, version, ManifestJson(manifest), manifest.Rows, manifest.Bytes, manifest.CreatedAt).ConfigureAwait(false);
                 await ExecuteAsync(connection, tx, "INSERT INTO publisher.dataset_history (dataset, action, version, previous_version, at) VALUES ($1, 'rolled_back', $2, $3, $4)", cancellationToken,
                     dataset, version, (object?)previous ?? DBNull.Value, now).ConfigureAwait(false);
+                await Audit(dataSource).TryRecordAsync(AuditActions.DatasetRollback, dataset + "@" + version, new JsonObject
+                {
+                    ["dataset"] = dataset,
+                    ["version"] = version,
+                    ["previous_version"] = previous,
+                }, connection, tx, cancellationToken).ConfigureAwait(false);
                 await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
             }
         }
@@ -282,10 +291,23 @@ public sealed partial class DatasetPublisher
                     manifest.Dataset, manifest.Version, ManifestJson(manifest), manifest.Rows, manifest.Bytes, manifest.CreatedAt).ConfigureAwait(false);
                 await ExecuteAsync(connection, tx, "INSERT INTO publisher.dataset_history (dataset, action, version, previous_version, at) VALUES ($1, 'published', $2, $3, $4)", cancellationToken,
                     manifest.Dataset, manifest.Version, (object?)previous ?? DBNull.Value, manifest.CreatedAt).ConfigureAwait(false);
+                await Audit(_dataSource).TryRecordAsync(AuditActions.DatasetPublish, manifest.Dataset + "@" + manifest.Version, new JsonObject
+                {
+                    ["dataset"] = manifest.Dataset,
+                    ["version"] = manifest.Version,
+                    ["previous_version"] = previous,
+                    ["rows"] = manifest.Rows,
+                    ["bytes"] = manifest.Bytes,
+                    ["files"] = manifest.Files.Count,
+                    ["store"] = _store.Root,
+                }, connection, tx, cancellationToken).ConfigureAwait(false);
                 await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
             }
         }
     }
+
+    // Recorded in the registry update's own transaction, so the audit record and the registry row commit together.
+    private AuditLog Audit(NpgsqlDataSource dataSource) => new(dataSource, _timeProvider);
 
     private static NpgsqlParameter ManifestJson(DatasetManifest manifest) => new()
     {

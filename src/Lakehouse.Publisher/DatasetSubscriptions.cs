@@ -93,16 +93,98 @@ public sealed partial class DatasetSubscriptions
             }
         }
 
-        using NpgsqlCommand command = _dataSource.CreateCommand(
-            "INSERT INTO publisher.subscriptions (subscriber, url, secret, events, datasets, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id");
-        command.Parameters.Add(new() { Value = subscriber });
-        command.Parameters.Add(new() { Value = url.ToString() });
-        command.Parameters.Add(new() { Value = secret });
-        command.Parameters.Add(new() { Value = wanted });
-        command.Parameters.Add(new() { Value = datasets is null ? DBNull.Value : datasets.ToArray() });
-        command.Parameters.Add(new() { Value = _timeProvider.GetUtcNow() });
-        return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            NpgsqlTransaction tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using (tx.ConfigureAwait(false))
+            {
+                long id;
+                using (var command = new NpgsqlCommand(
+                    "INSERT INTO publisher.subscriptions (subscriber, url, secret, events, datasets, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id", connection, tx))
+                {
+                    command.Parameters.Add(new() { Value = subscriber });
+                    command.Parameters.Add(new() { Value = url.ToString() });
+                    command.Parameters.Add(new() { Value = secret });
+                    command.Parameters.Add(new() { Value = wanted });
+                    command.Parameters.Add(new() { Value = datasets is null ? DBNull.Value : datasets.ToArray() });
+                    command.Parameters.Add(new() { Value = _timeProvider.GetUtcNow() });
+                    id = (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+                }
+
+                await new AuditLog(_dataSource, _timeProvider).TryRecordAsync(
+                    AuditActions.WebhookSecretSet, SecretName(id), SecretDetails(id, subscriber, url, secret), connection, tx, cancellationToken).ConfigureAwait(false);
+                await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+                return id;
+            }
+        }
     }
+
+    /// <summary>
+    /// Replaces a subscription's signing secret; later notifications are signed with the new one. Recorded in the audit
+    /// trail (<c>webhook.secret.rotate</c>, with the new secret's fingerprint, never the secret) in the same transaction.
+    /// </summary>
+    /// <param name="subscriptionId">The subscription.</param>
+    /// <param name="newSecret"><c>whsec_</c> + base64 of a 24–64 byte key (prefix optional); see <see cref="NewSecret"/>.</param>
+    /// <param name="cancellationToken">Cancels the update.</param>
+    /// <returns>Whether the subscription existed.</returns>
+    /// <exception cref="ArgumentException">The secret is not base64 of 24–64 bytes.</exception>
+    public async Task<bool> RotateSecretAsync(long subscriptionId, string newSecret, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(newSecret);
+        try
+        {
+            _ = new StandardWebhookSigner(newSecret);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException("the secret must be whsec_ + base64 of a 24-64 byte key", nameof(newSecret), e);
+        }
+
+        NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            NpgsqlTransaction tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using (tx.ConfigureAwait(false))
+            {
+                string? subscriber;
+                string? url;
+                using (var command = new NpgsqlCommand(
+                    "UPDATE publisher.subscriptions SET secret = $2 WHERE id = $1 RETURNING subscriber, url", connection, tx))
+                {
+                    command.Parameters.Add(new() { Value = subscriptionId });
+                    command.Parameters.Add(new() { Value = newSecret });
+                    NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                    await using (reader.ConfigureAwait(false))
+                    {
+                        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                        {
+                            return false;
+                        }
+
+                        subscriber = reader.GetString(0);
+                        url = reader.GetString(1);
+                    }
+                }
+
+                await new AuditLog(_dataSource, _timeProvider).TryRecordAsync(
+                    AuditActions.WebhookSecretRotate, SecretName(subscriptionId), SecretDetails(subscriptionId, subscriber, new Uri(url), newSecret),
+                    connection, tx, cancellationToken).ConfigureAwait(false);
+                await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+                return true;
+            }
+        }
+    }
+
+    private static string SecretName(long subscriptionId) => "publisher.subscription:" + subscriptionId.ToString(CultureInfo.InvariantCulture);
+
+    private static System.Text.Json.Nodes.JsonObject SecretDetails(long subscriptionId, string subscriber, Uri url, string secret) => new()
+    {
+        ["subscription_id"] = subscriptionId,
+        ["subscriber"] = subscriber,
+        ["url"] = url.GetLeftPart(UriPartial.Path),
+        ["secret_fingerprint"] = AuditLog.Fingerprint(secret),
+    };
 
     /// <summary>Stops sending to a subscription (its delivery log stays).</summary>
     /// <param name="subscriptionId">The subscription.</param>

@@ -100,7 +100,29 @@ public sealed partial class ParquetExporter
     /// <param name="cancellationToken">Cancels the export; files already written stay.</param>
     /// <returns>The files written, with rows, bytes and SHA-256.</returns>
     /// <exception cref="DatasetSchemaException">The declaration differs from the source, or a column is PII.</exception>
+    /// <remarks>
+    /// The export is recorded in the audit trail (<c>audit.events</c>, action <c>dataset.export</c>) when the database
+    /// has one; a publish records <c>dataset.publish</c> instead.
+    /// </remarks>
     public async Task<DatasetExportResult> ExportAsync(DatasetDefinition definition, string directory, CancellationToken cancellationToken = default)
+    {
+        DatasetExportResult result = await ExportCoreAsync(definition, directory, cancellationToken).ConfigureAwait(false);
+        var details = new System.Text.Json.Nodes.JsonObject
+        {
+            ["dataset"] = definition.Name,
+            ["version"] = definition.Version,
+            ["rows"] = result.Rows,
+            ["bytes"] = result.Bytes,
+            ["files"] = result.Files.Count,
+            ["directory"] = Path.GetFullPath(directory),
+        };
+        await new Lakehouse.Ingest.AuditLog(DataSource).TryRecordAsync(
+            Lakehouse.Ingest.AuditActions.DatasetExport, definition.Name + "@" + definition.Version, details, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return result;
+    }
+
+    /// <summary>The export without its audit record (a publish records its own).</summary>
+    internal async Task<DatasetExportResult> ExportCoreAsync(DatasetDefinition definition, string directory, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(definition);
         ArgumentException.ThrowIfNullOrEmpty(directory);

@@ -153,8 +153,9 @@ internal static partial class SchemaMigrator
                     await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                 }
 
-                await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
                 string label = string.Create(CultureInfo.InvariantCulture, $"{component} V{migration.Version:D4}__{migration.Name}");
+                await RecordAuditAsync(connection, tx, component, migration, label, cancellationToken).ConfigureAwait(false);
+                await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
                 done.Add(label);
                 if (logger is not null)
                 {
@@ -169,6 +170,31 @@ internal static partial class SchemaMigrator
             // Unlock even when cancelled: the connection goes back to the pool and must not keep the lock.
             await ExecuteAsync(connection, null, "SELECT pg_advisory_unlock(5494755781306701139)", CancellationToken.None).ConfigureAwait(false);
         }
+    }
+
+    // The audit trail (audit.events, created by Lakehouse.Ingest's V0003) records each migration in the migration's own
+    // transaction, so the record exists exactly when the change does. A package migrated without Ingest (Geo alone)
+    // has no audit table: nothing is recorded then, and Ingest's V0003 backfills from the history when it arrives.
+    private static async Task RecordAuditAsync(
+        NpgsqlConnection connection, NpgsqlTransaction tx, string component, SchemaMigration migration, string label, CancellationToken cancellationToken)
+    {
+        using (var exists = new NpgsqlCommand("SELECT to_regclass('audit.events') IS NOT NULL", connection, tx))
+        {
+            if (await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not true)
+            {
+                return;
+            }
+        }
+
+        using var insert = new NpgsqlCommand(
+            "INSERT INTO audit.events (action, object, details) VALUES ('migration.apply', $1, " +
+            "jsonb_build_object('component', $2::text, 'version', $3::integer, 'name', $4::text, 'checksum', $5::text))", connection, tx);
+        insert.Parameters.Add(new NpgsqlParameter { Value = label });
+        insert.Parameters.Add(new NpgsqlParameter { Value = component });
+        insert.Parameters.Add(new NpgsqlParameter { Value = migration.Version });
+        insert.Parameters.Add(new NpgsqlParameter { Value = migration.Name });
+        insert.Parameters.Add(new NpgsqlParameter { Value = migration.Checksum });
+        await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, string sql, CancellationToken cancellationToken)

@@ -81,6 +81,22 @@ public sealed class LakehouseIngestBuilder
         return this;
     }
 
+    /// <summary>
+    /// Adds a singleton <see cref="AuditLog"/> over the container's <c>NpgsqlDataSource</c> (keyed by
+    /// <see cref="IngestOptions.DataSourceKey"/> when set) and the container's <see cref="TimeProvider"/> if any.
+    /// </summary>
+    /// <param name="actor">The actor written with every record (a host or service name); null = the database login.</param>
+    /// <returns>This builder.</returns>
+    public LakehouseIngestBuilder AddAuditLog(string? actor = null)
+    {
+        Services.TryAddSingleton(sp =>
+        {
+            IngestOptions options = sp.GetRequiredService<IOptions<IngestOptions>>().Value;
+            return new AuditLog(LakehouseIngestServiceCollectionExtensions.ResolveDataSource(sp, options), sp.GetService<TimeProvider>(), actor);
+        });
+        return this;
+    }
+
     /// <summary>Adds a singleton <see cref="LandingZoneLoader"/> (and the <see cref="BronzeLoader"/> it needs).</summary>
     /// <param name="configure">Sets <see cref="LandingZoneOptions.Root"/>.</param>
     /// <returns>This builder.</returns>

@@ -29,6 +29,21 @@ public sealed class DependencyInjectionTests : IDisposable
     }
 
     [Fact]
+    public void AddAuditLog_uses_the_keyed_data_source_and_actor()
+    {
+        using NpgsqlDataSource other = NpgsqlDataSource.Create("Host=localhost;Database=other");
+        var services = new ServiceCollection();
+        services.AddSingleton(other);
+        services.AddKeyedSingleton("ingest", _dataSource);
+        services.AddLakehouseIngest(o => o.DataSourceKey = "ingest").AddAuditLog("worker-1");
+        using ServiceProvider provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+
+        AuditLog audit = provider.GetRequiredService<AuditLog>();
+        Assert.Same(_dataSource, audit.DataSource);
+        Assert.Equal("worker-1", audit.Actor);
+    }
+
+    [Fact]
     public void AddLakehouseIngest_keyed_data_source_is_resolved_by_key()
     {
         using NpgsqlDataSource other = NpgsqlDataSource.Create("Host=localhost;Database=other");
