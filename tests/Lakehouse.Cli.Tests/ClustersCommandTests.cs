@@ -30,7 +30,7 @@ public sealed class ClustersCommandTests(PostgresDatabase db) : IClassFixture<Po
         }
 
         Command run = MedallionCommands.Create().Single(c => c.Name == "run");
-        Assert.Equal(0, (await CliRunner.RunAsync(run, "run", "--connection", db.ConnectionString)).ExitCode);
+        Assert.Equal(0, (await CliRunner.RunAsync(run, "run", "--connection", db.ConnectionString, "--customer-key", "t1:" + Convert.ToBase64String(new byte[32]))).ExitCode);
         var printed = await CliRunner.RunAsync(ClustersCommand.Create(), "clusters", "--connection", db.ConnectionString);
         var otherTenant = await CliRunner.RunAsync(ClustersCommand.Create(), "clusters", "--connection", db.ConnectionString, "--tenant", "nobody");
 

@@ -28,6 +28,9 @@ public sealed class PipelineTests(PostgresDatabase db, ITestOutputHelper output)
     private const string EdgeSecret = "end-to-end-edge-token-secret-0123456789";
     private const string Device = "pi5-e2e";
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(120);
+    private static readonly byte[] KeySecret = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+
+    private static MedallionOptions Options() => new() { CustomerKey = CustomerKey.Create("e2e", KeySecret) };
     private readonly string _root = Directory.CreateTempSubdirectory("lh-e2e-").FullName;
     private readonly int _port = FreePort();
 
@@ -70,6 +73,8 @@ public sealed class PipelineTests(PostgresDatabase db, ITestOutputHelper output)
                 ["Logging:LogLevel:Default"] = "Warning",
                 ["Lakehouse:ConnectionString"] = db.ConnectionString,
                 ["Lakehouse:Migrate"] = "true",
+                ["Lakehouse:Medallion:CustomerKey:KeyId"] = "e2e",
+                ["Lakehouse:Medallion:CustomerKey:Secret"] = Convert.ToBase64String(KeySecret),
                 ["Lakehouse:Worker:Medallion:Debounce"] = "00:00:00.300",
                 ["Lakehouse:Worker:Medallion:SafetyInterval"] = "00:00:05",
                 ["Lakehouse:Worker:Odoo:Enabled"] = "false",
@@ -205,14 +210,14 @@ public sealed class PipelineTests(PostgresDatabase db, ITestOutputHelper output)
 
     private static IReadOnlyList<GoldDailyMetrics> ExpectedGold(List<BronzeRow> distinct)
     {
-        var engine = new InMemoryMedallion(PsgcPlaceResolver.Create(new PsgcResolver()), new MedallionOptions());
+        var engine = new InMemoryMedallion(PsgcPlaceResolver.Create(new PsgcResolver()), Options());
         engine.Process(distinct);
         return engine.Snapshot().GoldDaily;
     }
 
     private async Task<IReadOnlyList<GoldDailyMetrics>> GoldAsync()
     {
-        var runner = new MedallionRunner(db.DataSource, null, Microsoft.Extensions.Options.Options.Create(new MedallionOptions()));
+        var runner = new MedallionRunner(db.DataSource, null, Microsoft.Extensions.Options.Options.Create(Options()));
         return (await runner.ReadSnapshotAsync()).GoldDaily;
     }
 

@@ -61,10 +61,10 @@ public sealed class BasketClusterPostgresTests(PostgresDatabase db) : IClassFixt
     public async Task RunAsync_with_two_tenants_stores_the_same_clusters_profiles_and_segments_as_the_in_memory_engine()
     {
         List<BronzeRow> rows = BronzeCorpus.Generate(seed: 31, count: 800);
-        var memory = new InMemoryMedallion(BronzeCorpus.Resolve, registeredStores: Tenants);
+        var memory = new InMemoryMedallion(BronzeCorpus.Resolve, TestKeys.Options(), registeredStores: Tenants);
         memory.Process(rows);
         await InsertBronzeAsync(rows.Take(500));
-        var runner = new MedallionRunner(db.DataSource, BronzeCorpus.Resolve, Options.Create(new MedallionOptions { BatchSize = 150 }));
+        var runner = new MedallionRunner(db.DataSource, BronzeCorpus.Resolve, Options.Create(Batched(150)));
         await runner.RunAsync();
         await InsertBronzeAsync(rows.Skip(500));
         await runner.RunAsync();
@@ -84,7 +84,7 @@ public sealed class BasketClusterPostgresTests(PostgresDatabase db) : IClassFixt
     public async Task Basket_tables_have_rls_forced_and_authenticated_reads_only_its_own_tenant()
     {
         await InsertBronzeAsync(BronzeCorpus.Generate(seed: 32, count: 300));
-        await new MedallionRunner(db.DataSource, BronzeCorpus.Resolve, Options.Create(new MedallionOptions())).RunAsync();
+        await new MedallionRunner(db.DataSource, BronzeCorpus.Resolve, Options.Create(TestKeys.Options())).RunAsync();
 
         Assert.Equal(3L, await db.ScalarAsync<long>("""
             SELECT count(*) FROM pg_class
@@ -118,7 +118,7 @@ public sealed class BasketClusterPostgresTests(PostgresDatabase db) : IClassFixt
     public async Task RunAsync_with_clustering_disabled_leaves_the_basket_tables_empty()
     {
         await InsertBronzeAsync(BronzeCorpus.Generate(seed: 33, count: 100));
-        var options = new MedallionOptions();
+        MedallionOptions options = TestKeys.Options();
         options.Clustering.Enabled = false;
         var runner = new MedallionRunner(db.DataSource, BronzeCorpus.Resolve, Options.Create(options));
         await runner.RunAsync();
@@ -126,5 +126,12 @@ public sealed class BasketClusterPostgresTests(PostgresDatabase db) : IClassFixt
         Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM scout.platinum_basket_cluster_profiles"));
         Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM scout.platinum_basket_clusters"));
         Assert.NotEmpty((await runner.ReadSnapshotAsync()).Rfm);
+    }
+
+    private static MedallionOptions Batched(int size)
+    {
+        MedallionOptions options = TestKeys.Options();
+        options.BatchSize = size;
+        return options;
     }
 }

@@ -312,7 +312,7 @@ public sealed class BasketClusteringTests
     public void InMemoryMedallion_snapshot_carries_profiles_and_disabling_clustering_empties_them()
     {
         List<BronzeRow> rows = BronzeCorpus.Generate(seed: 21, count: 300);
-        var engine = new InMemoryMedallion(BronzeCorpus.Resolve);
+        var engine = new InMemoryMedallion(BronzeCorpus.Resolve, TestKeys.Options());
         engine.Process(rows);
         MedallionSnapshot snapshot = engine.Snapshot();
 
@@ -320,8 +320,15 @@ public sealed class BasketClusteringTests
         Assert.NotEmpty(snapshot.BasketProfiles);
         Assert.Equal(snapshot.Rfm.Count, snapshot.CustomerSegments.Count);
 
-        var off = new InMemoryMedallion(BronzeCorpus.Resolve, new MedallionOptions { Clustering = { Enabled = false } });
+        var off = new InMemoryMedallion(BronzeCorpus.Resolve, Disabled());
         off.Process(rows);
         Assert.Empty(off.Snapshot().BasketProfiles);
+    }
+
+    private static MedallionOptions Disabled()
+    {
+        MedallionOptions options = TestKeys.Options();
+        options.Clustering.Enabled = false;
+        return options;
     }
 }

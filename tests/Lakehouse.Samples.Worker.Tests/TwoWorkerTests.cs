@@ -57,7 +57,7 @@ public sealed class TwoWorkerTests(PostgresDatabase db) : IClassFixture<Postgres
         // Gold exists before the workers start, so every scheduled version exports the same rows.
         await MedallionSchema.MigrateAsync(db.DataSource);
         await WorkerHarness.LoadAsync(db, first: 5000, count: 50, seed: 21);
-        await new MedallionRunner(db.DataSource, null, Options.Create(new MedallionOptions())).RunAsync();
+        await new MedallionRunner(db.DataSource, null, Options.Create(WorkerHarness.Keyed())).RunAsync();
         var settings = new Dictionary<string, string?>
         {
             ["Lakehouse:Publisher:Root"] = _root,

@@ -19,6 +19,11 @@ internal static class WorkerHarness
 {
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
 
+    private static readonly byte[] KeySecret = [.. Enumerable.Range(1, 32).Select(i => (byte)i)];
+
+    /// <summary>Medallion options with the customer key the workers are configured with.</summary>
+    public static MedallionOptions Keyed() => new() { CustomerKey = CustomerKey.Create("worker-tests", KeySecret) };
+
     /// <summary>Builds a worker whose configuration is only <paramref name="settings"/> over the defaults below.</summary>
     public static IHost Build(PostgresDatabase db, IReadOnlyDictionary<string, string?>? settings = null)
     {
@@ -27,6 +32,8 @@ internal static class WorkerHarness
             ["Logging:LogLevel:Default"] = "Warning",
             ["Lakehouse:ConnectionString"] = db.ConnectionString,
             ["Lakehouse:Migrate"] = "true",
+            ["Lakehouse:Medallion:CustomerKey:KeyId"] = "worker-tests",
+            ["Lakehouse:Medallion:CustomerKey:Secret"] = Convert.ToBase64String(KeySecret),
             ["Lakehouse:Odoo:PollInterval"] = "00:00:00.200",
             ["Lakehouse:Worker:Medallion:Debounce"] = "00:00:00.300",
             ["Lakehouse:Worker:Medallion:SafetyInterval"] = "01:00:00",
@@ -138,7 +145,7 @@ internal static class WorkerHarness
             }
         }
 
-        var engine = new InMemoryMedallion(PsgcPlaceResolver.Create(new PsgcResolver(new GeoOptions())));
+        var engine = new InMemoryMedallion(PsgcPlaceResolver.Create(new PsgcResolver(new GeoOptions())), Keyed());
         engine.Process(rows);
         return engine.Snapshot();
     }
@@ -147,7 +154,7 @@ internal static class WorkerHarness
     public static async Task AssertEqualsRecomputeAsync(PostgresDatabase db)
     {
         MedallionSnapshot expected = await RecomputeAsync(db);
-        MedallionSnapshot actual = await new MedallionRunner(db.DataSource, null, Options.Create(new MedallionOptions())).ReadSnapshotAsync();
+        MedallionSnapshot actual = await new MedallionRunner(db.DataSource, null, Options.Create(Keyed())).ReadSnapshotAsync();
         Assert.NotEmpty(expected.GoldDaily);
         Assert.Equal(expected.Silver.Select(s => (s.StoreId, s.TransactionId, s.BronzeId)), actual.Silver.Select(s => (s.StoreId, s.TransactionId, s.BronzeId)));
         Assert.Equal(expected.Quarantine.Select(q => (q.BronzeId, q.Reason)), actual.Quarantine.Select(q => (q.BronzeId, q.Reason)));

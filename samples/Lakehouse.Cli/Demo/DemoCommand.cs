@@ -20,9 +20,14 @@ internal static class DemoCommand
         var date = new Option<string?>("--date", "-d") { Description = "The Philippine local day, yyyy-MM-dd (default: yesterday in Manila)." };
         var seed = new Option<int>("--seed") { Description = "Random seed: the same seed gives the same data (default 2026).", DefaultValueFactory = _ => 2026 };
         var connection = new Option<string?>("--connection", "-c") { Description = "Run on this PostgreSQL (migrated first) instead of in memory." };
+        var customerKey = new Option<string?>("--customer-key")
+        {
+            Description = $"Customer pseudonym key '<key id>:<base64 of 32+ bytes>' (default: {CommonOptions.CustomerKeyVariable}, else a random key kept in <out>/customer-key.txt).",
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable(CommonOptions.CustomerKeyVariable),
+        };
         var command = new Command("demo", "The quick start: generate a day of sari-sari store transactions (messy places, replays, bad lines), ingest, run silver → gold → platinum, publish a Parquet dataset and draw sales by region. In memory unless --connection is given.")
         {
-            output, transactions, stores, date, seed, connection,
+            output, transactions, stores, date, seed, connection, customerKey,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -43,7 +48,8 @@ internal static class DemoCommand
             }
 
             var request = new DemoRequest(
-                Path.GetFullPath(parse.GetValue(output)!), count, storeCount, day, parse.GetValue(seed), parse.GetValue(connection));
+                Path.GetFullPath(parse.GetValue(output)!), count, storeCount, day, parse.GetValue(seed), parse.GetValue(connection),
+                string.IsNullOrWhiteSpace(parse.GetValue(customerKey)) ? null : parse.GetValue(customerKey));
             return await RunAsync(request, parse.InvocationConfiguration.Output, error, cancellationToken).ConfigureAwait(false);
         });
         return command;
@@ -78,7 +84,7 @@ internal static class DemoCommand
                 summary = await DemoRunner.RunAsync(request, null, cancellationToken).ConfigureAwait(false);
             }
         }
-        catch (Exception e) when (e is Npgsql.NpgsqlException or IOException or UnauthorizedAccessException or Publisher.DatasetSchemaException)
+        catch (Exception e) when (e is Npgsql.NpgsqlException or IOException or UnauthorizedAccessException or Publisher.DatasetSchemaException or FormatException or ArgumentException)
         {
             await error.WriteLineAsync("error: " + e.Message).ConfigureAwait(false);
             return 1;
@@ -114,6 +120,8 @@ internal static class DemoCommand
         table.AddRow("platinum", "customers scored (RFM)", N(snap.Rfm.Count));
         table.AddRow("", "products with velocity", N(snap.Velocity.Count));
         table.AddRow("", "store-day anomalies", N(snap.Anomalies.Count(static a => a.IsAnomaly)));
+        table.AddRow("", "basket segments (k-means)", N(snap.BasketProfiles.Count));
+        table.AddRow("", "customer segments", N(snap.CustomerSegments.Count));
         table.AddRow("publish", Markup.Escape($"{s.Dataset.Dataset} {s.Dataset.Version}"),
             string.Create(CultureInfo.InvariantCulture, $"{s.Dataset.Rows:N0} rows, {s.Dataset.Files.Count} file(s), {s.Dataset.Bytes:N0} bytes"));
         console.Write(table);
@@ -131,6 +139,18 @@ internal static class DemoCommand
             console.Write(regions);
         }
 
+        if (snap.BasketProfiles.Count > 0)
+        {
+            var clusters = new Table().Title("[bold]Basket segments (platinum)[/]")
+                .AddColumns("tenant", "cluster", "label", "txns", "txn %", "sales %", "avg PHP", "avg items", "categories", "hour", "payment", "campaign %");
+            foreach (BasketClusterProfile profile in snap.BasketProfiles)
+            {
+                clusters.AddRow([.. BasketClustering.ProfileCells(profile).Select(Markup.Escape)]);
+            }
+
+            console.Write(clusters);
+        }
+
         foreach (IngestError e in s.FirstErrors)
         {
             console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
@@ -141,6 +161,7 @@ internal static class DemoCommand
         console.MarkupLine("  " + Markup.Escape(s.JsonlPath));
         console.MarkupLine("  " + Markup.Escape(s.DatasetFolder) + "  [grey](Parquet, Hive-partitioned; manifest.json beside it)[/]");
         console.MarkupLine("  " + Markup.Escape(s.SvgPath) + "  [grey](open it in a browser)[/]");
+        console.MarkupLine("Customer ids appear only as keyed pseudonyms (HMAC-SHA256) from silver on; the raw events stay in the JSON Lines file.");
     }
 
     private static string N(long value) => value.ToString("N0", CultureInfo.InvariantCulture);

@@ -10,7 +10,7 @@ using Npgsql;
 namespace Lakehouse.Cli.Demo;
 
 /// <summary>The arguments of <c>lakehouse demo</c>.</summary>
-internal sealed record DemoRequest(string OutputDirectory, int Transactions, int Stores, DateOnly Day, int Seed, string? Connection);
+internal sealed record DemoRequest(string OutputDirectory, int Transactions, int Stores, DateOnly Day, int Seed, string? Connection, string? CustomerKey = null);
 
 /// <summary>What a demo run did, for the summary table and the tests.</summary>
 internal sealed record DemoSummary
@@ -64,7 +64,7 @@ internal static class DemoRunner
 
         Done("generate");
         var resolver = PsgcPlaceResolver.Create(new PsgcResolver());
-        var options = new MedallionOptions();
+        var options = new MedallionOptions { CustomerKey = Lakehouse.Medallion.CustomerKey.Parse(request.CustomerKey ?? DemoKey(request.OutputDirectory)) };
         string datasetRoot = Path.Combine(request.OutputDirectory, "datasets");
         DemoSummary summary = request.Connection is null
             ? await RunInMemoryAsync(request, jsonl, planted, resolver, options, datasetRoot, Done, progress, cancellationToken).ConfigureAwait(false)
@@ -222,6 +222,31 @@ internal static class DemoRunner
             SalesByRegion = [],
             Steps = [],
         };
+
+    // Customer ids are only ever stored as keyed pseudonyms; the demo keeps a random key of its own beside its output
+    // (readable by the owner only) so that re-runs, in memory or on the same database, give the same pseudonyms.
+    private static string DemoKey(string directory)
+    {
+        string path = Path.Combine(directory, "customer-key.txt");
+        if (File.Exists(path))
+        {
+            return File.ReadAllText(path).Trim();
+        }
+
+        string key = "demo:" + Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        using (var writer = new StreamWriter(path, System.Text.Encoding.ASCII, options))
+        {
+            writer.Write(key);
+        }
+
+        return key;
+    }
 
     // Each demo run publishes the next patch version, so the folder keeps a history to diff and roll back.
     private static DatasetDefinition NextVersion(string? latest, DatasetDefinition definition)
