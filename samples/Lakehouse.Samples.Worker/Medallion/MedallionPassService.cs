@@ -65,7 +65,6 @@ internal sealed partial class MedallionPassService(
                 else
                 {
                     status.PassRan();
-                    lastPass = time.GetUtcNow();
                     Log.Pass(logger, reason, result.BronzeRead, result.SilverInserted, result.Quarantined, result.Watermark);
                 }
             }
@@ -74,7 +73,7 @@ internal sealed partial class MedallionPassService(
                 Log.Stopping(logger);
                 return;
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (Exception e)
             {
                 // A database outage or a bad row: keep the worker up and retry with backoff; committed batches stay.
                 failures++;
@@ -82,6 +81,9 @@ internal sealed partial class MedallionPassService(
                 Log.PassFailed(logger, e, reason, delay);
                 _ = RetryLaterAsync(delay, stoppingToken);
             }
+
+            // Every attempt (ran, skipped or failed) restarts the safety interval; skips and failures retry through the signal.
+            lastPass = time.GetUtcNow();
 
             // Wait for the next reason to run: a signal, the cron occurrence or the safety interval.
             while (true)

@@ -82,7 +82,7 @@ internal sealed partial class ScheduledPublishService(
             {
                 return;
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (Exception e)
             {
                 // The slot is lost for this worker; another worker, or the next slot, publishes the data.
                 Log.PublishFailed(logger, e, scheduled.Name, SlotText(slot.Value));
