@@ -68,6 +68,8 @@ public sealed class WorkerProcessTests(PostgresDatabase db) : IClassFixture<Post
             $"--Lakehouse:ConnectionString={db.ConnectionString}",
             "--Lakehouse:Migrate=true",
             "--Lakehouse:Medallion:BatchSize=10",
+            "--Lakehouse:Medallion:CustomerKey:KeyId=" + WorkerHarness.Keyed().CustomerKey!.KeyId,
+            "--Lakehouse:Medallion:CustomerKey:Secret=" + Convert.ToBase64String(WorkerHarness.Keyed().CustomerKey!.Secret),
             "--Lakehouse:Worker:Medallion:Debounce=00:00:00.200",
             "--Lakehouse:Worker:Medallion:SafetyInterval=01:00:00",
             "--Logging:LogLevel:Default=Warning",
