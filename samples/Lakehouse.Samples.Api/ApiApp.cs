@@ -37,6 +37,7 @@ public static class ApiApp
         services.AddSingleton(TimeProvider.System);
         services.AddProblemDetails();
         services.AddSingleton(_ => NpgsqlDataSource.Create(connection));
+        services.Configure<IngestOptions>(config.GetSection("Lakehouse:Ingest"));
         LakehouseIngestBuilder ingest = services.AddLakehouseIngest().AddBronzeLoader();
         services.AddEdgeTokens(o => o.Secret = config["Lakehouse:EdgeTokenSecret"] ?? "");
         services.AddIpaiWebhookVerifier(o => o.Secrets.Add(config["Lakehouse:OdooWebhookSecret"] ?? ""));

@@ -25,7 +25,7 @@ namespace Lakehouse.Benchmarks.Api;
 /// </summary>
 /// <remarks>
 /// <c>dotnet run -c Release --project benchmarks/Lakehouse.Benchmarks -- load [--requests 400] [--concurrency 8]
-/// [--batch 500] [--time-limit 120] [--warmup 16]</c>. Client, server and PostgreSQL share the same machine.
+/// [--batch 500] [--time-limit 120] [--warmup 100] [--direct [--pipe]]</c>. Client, server and PostgreSQL share the same machine.
 /// </remarks>
 internal static class ApiLoadBenchmark
 {
@@ -37,7 +37,7 @@ internal static class ApiLoadBenchmark
         int concurrency = Option(args, "--concurrency", 8);
         int batch = Option(args, "--batch", 500);
         int limitSeconds = Option(args, "--time-limit", 120);
-        int warmup = Option(args, "--warmup", 16);
+        int warmup = Option(args, "--warmup", 100);
         bool direct = args.Contains("--direct");
         if (requests < 1 || concurrency < 1 || batch < 1 || limitSeconds < 1 || warmup < 0)
         {
