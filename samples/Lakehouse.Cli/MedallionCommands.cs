@@ -94,6 +94,40 @@ internal static class MedallionCommands
             return 0;
         });
 
-        return [run, gold];
+        Option<string> rotateConnection = CommonOptions.Connection();
+        var tenant = new Option<string>("--tenant", "-t") { Description = "The tenant whose customer pseudonyms move to the new key.", Required = true };
+        var newKey = new Option<string>("--new-customer-key")
+        {
+            Description = "The new customer key '<key id>:<base64 secret of 32+ bytes>' (a new key id); configure it for every runner afterwards.",
+            Required = true,
+        };
+        var rotate = new Command("rotate-customer-key",
+            "Re-pseudonymize a tenant's customers under a new key from the raw ids in bronze, in one transaction; history stays continuous.")
+        {
+            rotateConnection, tenant, newKey,
+        };
+        rotate.SetAction(async (parse, cancellationToken) =>
+        {
+            CustomerKey key;
+            try
+            {
+                key = CustomerKey.Parse(parse.GetValue(newKey)!);
+            }
+            catch (FormatException e)
+            {
+                await parse.InvocationConfiguration.Error.WriteLineAsync("--new-customer-key: " + e.Message).ConfigureAwait(false);
+                return 2;
+            }
+
+            await using NpgsqlDataSource dataSource = NpgsqlDataSource.Create(parse.GetValue(rotateConnection)!);
+            await MedallionSchema.MigrateAsync(dataSource, null, cancellationToken).ConfigureAwait(false);
+            CustomerKeyRotationResult result = await CustomerKeyRotation.RotateAsync(
+                dataSource, parse.GetValue(tenant)!, CustomerPseudonymizer.Create(key), cancellationToken).ConfigureAwait(false);
+            await parse.InvocationConfiguration.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"tenant {result.TenantId}: key {result.PreviousKeyId ?? "(none)"} -> {result.KeyId}, {result.Customers} customers, {result.RowsRewritten} rows rewritten, {result.CustomersWithoutHistory} without history")).ConfigureAwait(false);
+            return 0;
+        });
+
+        return [run, gold, rotate];
     }
 }

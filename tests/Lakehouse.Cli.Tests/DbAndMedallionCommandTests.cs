@@ -81,4 +81,34 @@ public sealed class DbAndMedallionCommandTests(PostgresDatabase db) : IClassFixt
         Assert.Equal(2, badDate.ExitCode);
         Assert.Contains("is not yyyy-MM-dd", badDate.Error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Rotate_customer_key_moves_a_tenants_pseudonyms_and_the_old_key_is_refused_after()
+    {
+        await Lakehouse.Medallion.MedallionSchema.MigrateAsync(db.DataSource);
+        await db.ExecuteAsync("INSERT INTO scout.dim_store (store_id, tenant_id, store_name) VALUES ('R1', 'cli-tenant', 'Rotation store') ON CONFLICT DO NOTHING");
+        string raw = """{"store_id":"R1","transaction_id":"r1","ts":"2026-11-20T09:00:00+08:00","peso_value":20,"customer_id":"0917-123-4567"}""";
+        await using (var insert = db.DataSource.CreateCommand("INSERT INTO scout.bronze_transactions (store_id, event_hash, raw) VALUES ('R1', $1, $2)"))
+        {
+            insert.Parameters.Add(new Npgsql.NpgsqlParameter { Value = SHA256.HashData(Encoding.UTF8.GetBytes(raw)) });
+            insert.Parameters.Add(new Npgsql.NpgsqlParameter { Value = raw });
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        string oldKey = "cli-1:" + Convert.ToBase64String(new byte[32]), newKey = "cli-2:" + Convert.ToBase64String(Enumerable.Repeat((byte)7, 32).ToArray());
+        Command run = MedallionCommands.Create().Single(c => c.Name == "run");
+        Command rotate = MedallionCommands.Create().Single(c => c.Name == "rotate-customer-key");
+        var noKey = await CliRunner.RunAsync(run, "run", "--connection", db.ConnectionString, "--customer-key", "");
+        var ran = await CliRunner.RunAsync(run, "run", "--connection", db.ConnectionString, "--customer-key", oldKey);
+        var rotated = await CliRunner.RunAsync(rotate, "rotate-customer-key", "--connection", db.ConnectionString, "--tenant", "cli-tenant", "--new-customer-key", newKey);
+
+        Assert.NotEqual(0, noKey.ExitCode);
+        Assert.Contains("--customer-key is required", noKey.Error, StringComparison.Ordinal);
+        Assert.Equal(0, ran.ExitCode);
+        Assert.Equal(0, rotated.ExitCode);
+        Assert.Contains("key cli-1 -> cli-2", rotated.Output, StringComparison.Ordinal);
+        Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM scout.silver_transactions WHERE tenant_id = 'cli-tenant' AND customer_id NOT LIKE 'c:cli-2:%'"));
+        Assert.Equal(1L, await db.ScalarAsync<long>("SELECT count(*) FROM scout.silver_transactions WHERE tenant_id = 'cli-tenant'"));
+        Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM scout.silver_transactions WHERE customer_id LIKE '%4567%'"));
+    }
 }
