@@ -33,15 +33,15 @@ public sealed class PiKillTests(PostgresDatabase db, ITestOutputHelper output) :
         }
     }
 
-    private Dictionary<string, string> Settings(string inbox, string spool) => new()
+    private Dictionary<string, string> Settings(string inbox, string spool, int segmentMaxLines = 15, string segmentMaxAge = "00:00:00.200") => new()
     {
         ["ApiBaseUrl"] = _address,
         ["DeviceId"] = "pi-kill-1",
         ["Token"] = TestApi.Token("pi-kill-1"),
         ["InboxPath"] = inbox,
         ["SpoolPath"] = spool,
-        ["SegmentMaxLines"] = "15",
-        ["SegmentMaxAge"] = "00:00:00.200",
+        ["SegmentMaxLines"] = segmentMaxLines.ToString(CultureInfo.InvariantCulture),
+        ["SegmentMaxAge"] = segmentMaxAge,
         ["InboxPollInterval"] = "00:00:00.100",
         ["InboxSettleTime"] = "00:00:00",
         ["RetryBaseDelay"] = "00:00:00.050",
@@ -111,15 +111,20 @@ public sealed class PiKillTests(PostgresDatabase db, ITestOutputHelper output) :
         return corpus;
     }
 
-    [Fact]
-    public async Task Pi_process_SIGKILLed_mid_upload_and_restarted_leaves_exactly_the_distinct_events_in_bronze()
+    // Small segments: many uploads to kill in the middle of. Large ones: the open segment outgrows the file
+    // buffer (64 KiB), so a kill mid-file can leave a torn last line for recovery to cut (timing decides whether
+    // it does; SpoolTests covers the cut itself deterministically).
+    [Theory]
+    [InlineData("kill-", 24, 40, 15, "00:00:00.200")]
+    [InlineData("torn-", 10, 500, 3000, "00:00:01")]
+    public async Task Pi_process_SIGKILLed_mid_upload_and_restarted_leaves_exactly_the_distinct_events_in_bronze(
+        string prefix, int files, int linesPerFile, int segmentMaxLines, string segmentMaxAge)
     {
-        const string prefix = "kill-";
-        string inbox = Path.Combine(_root, "inbox"), spool = Path.Combine(_root, "spool");
+        string inbox = Path.Combine(_root, prefix + "inbox"), spool = Path.Combine(_root, prefix + "spool");
         var random = new Random(20261123);
         var distinct = new HashSet<string>();
-        List<(string Name, List<string> Lines)> corpus = Corpus(prefix, files: 24, linesPerFile: 40, random, distinct);
-        await using var pi = new PiProcess(Settings(inbox, spool));
+        List<(string Name, List<string> Lines)> corpus = Corpus(prefix, files, linesPerFile, random, distinct);
+        await using var pi = new PiProcess(Settings(inbox, spool, segmentMaxLines, segmentMaxAge));
 
         const int kills = 5;
         int fed = 0;
