@@ -192,6 +192,9 @@ public sealed class PseudonymPrivacyTests(PostgresDatabase db) : IClassFixture<P
         Assert.Equal(("test-1", "test-2", (long)People.Count, 0L), (a.PreviousKeyId, a.KeyId, a.Customers, a.CustomersWithoutHistory));
         Assert.True(b.RowsRewritten > 700);
         Assert.Equal(0L, (await CustomerKeyRotation.RotateAsync(db.DataSource, "tenant-a", newKeys)).RowsRewritten); // already there
+        Assert.Equal(
+            ["customer-pseudonym-key:tenant-a test-1->test-2", "customer-pseudonym-key:tenant-b test-1->test-2"],
+            await AuditedRotationsAsync());
 
         // Same history, under the new pseudonyms; nothing left under the old key.
         Assert.Equal(goldBefore, await TableText("SELECT * FROM scout.gold_daily_metrics ORDER BY store_id, date_key", skipColumn: "updated_at"));
@@ -349,6 +352,21 @@ public sealed class PseudonymPrivacyTests(PostgresDatabase db) : IClassFixture<P
         {
             rows.Add(new BronzeRow(reader.GetInt64(0), reader.GetString(1), reader.GetFieldValue<byte[]>(2), reader.GetString(3),
                 reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetFieldValue<DateTimeOffset>(5)));
+        }
+
+        return rows;
+    }
+
+    // The key rotations the audit trail holds (one per rotation that changed something), key ids only.
+    private async Task<List<string>> AuditedRotationsAsync()
+    {
+        var rows = new List<string>();
+        await using Npgsql.NpgsqlCommand command = db.DataSource.CreateCommand(
+            "SELECT object || ' ' || (details->>'previous_key_id') || '->' || (details->>'new_key_id') FROM audit.events WHERE action = 'key.rotate' ORDER BY id");
+        await using Npgsql.NpgsqlDataReader reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            rows.Add(reader.GetString(0));
         }
 
         return rows;

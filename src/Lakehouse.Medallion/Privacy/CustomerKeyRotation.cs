@@ -141,6 +141,16 @@ public static class CustomerKeyRotation
                 await record.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
+            // In the audit trail (when the database has one), committed with the rotation or not at all; key ids only.
+            await new Lakehouse.Ingest.AuditLog(dataSource).TryRecordAsync(
+                Lakehouse.Ingest.AuditActions.KeyRotate, "customer-pseudonym-key:" + tenantId, new System.Text.Json.Nodes.JsonObject
+                {
+                    ["tenant_id"] = tenantId,
+                    ["previous_key_id"] = previous,
+                    ["new_key_id"] = keyId,
+                    ["customers"] = map.Count,
+                    ["rows"] = rows,
+                }, connection, tx, cancellationToken).ConfigureAwait(false);
             await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
             return new CustomerKeyRotationResult(tenantId, previous, keyId, map.Count, rows, orphans);
         }
