@@ -141,11 +141,14 @@ internal static class DemoCommand
 
         if (snap.BasketProfiles.Count > 0)
         {
-            var clusters = new Table().Title("[bold]Basket segments (platinum)[/]")
-                .AddColumns("tenant", "cluster", "label", "txns", "txn %", "sales %", "avg PHP", "avg items", "categories", "hour", "payment", "campaign %");
+            // The compact columns of `lakehouse clusters` (cluster, label, txn %, sales %, avg PHP, avg items, hour).
+            int[] shown = [1, 2, 4, 5, 6, 7, 9];
+            var clusters = new Table().Title("[bold]Basket segments (platinum, k-means)[/]")
+                .AddColumns("cluster", "label", "txn %", "sales %", "avg PHP", "items", "hour");
             foreach (BasketClusterProfile profile in snap.BasketProfiles)
             {
-                clusters.AddRow([.. BasketClustering.ProfileCells(profile).Select(Markup.Escape)]);
+                string[] cells = BasketClustering.ProfileCells(profile);
+                clusters.AddRow([.. shown.Select(i => Markup.Escape(cells[i]))]);
             }
 
             console.Write(clusters);
