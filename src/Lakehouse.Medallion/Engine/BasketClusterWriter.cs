@@ -54,7 +54,7 @@ internal static class BasketClusterWriter
 
         BasketClusteringResult result = BasketClustering.RunInputs(inputs, rfm, options);
 
-        await CopyAsync(connection, "COPY scout.platinum_basket_clusters (store_id, transaction_id, tenant_id, cluster_id) FROM STDIN (FORMAT BINARY)",
+        await PlatinumWriter.CopyAsync(connection, "COPY scout.platinum_basket_clusters (store_id, transaction_id, tenant_id, cluster_id) FROM STDIN (FORMAT BINARY)",
             result.Assignments, static async (w, x, ct) =>
             {
                 await w.WriteAsync(x.StoreId, NpgsqlDbType.Text, ct).ConfigureAwait(false);
@@ -63,7 +63,7 @@ internal static class BasketClusterWriter
                 await w.WriteAsync(x.ClusterId, NpgsqlDbType.Integer, ct).ConfigureAwait(false);
             }, cancellationToken).ConfigureAwait(false);
 
-        await CopyAsync(connection, """
+        await PlatinumWriter.CopyAsync(connection, """
             COPY scout.platinum_basket_cluster_profiles (tenant_id, cluster_id, label, transactions, transaction_share, sales, sales_share,
                 avg_peso_value, avg_items, beverages_share, snacks_share, personal_care_share, household_share, tobacco_share,
                 other_category_share, dominant_categories, typical_hour, cash_share, gcash_share, maya_share, card_share,
@@ -89,7 +89,7 @@ internal static class BasketClusterWriter
             await w.WriteAsync(x.AsOfDate, NpgsqlDbType.Date, ct).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
 
-        await CopyAsync(connection, """
+        await PlatinumWriter.CopyAsync(connection, """
             COPY scout.platinum_customer_segments (customer_id, tenant_id, rfm_segment, basket_cluster, basket_label, basket_share, segment, as_of_date)
             FROM STDIN (FORMAT BINARY)
             """, result.CustomerSegments, static async (w, x, ct) =>
@@ -167,22 +167,6 @@ internal static class BasketClusterWriter
         CampaignShare = r.GetDecimal(22),
         AsOfDate = r.GetFieldValue<DateOnly>(23),
     };
-
-    private static async Task CopyAsync<T>(
-        NpgsqlConnection connection, string copy, IEnumerable<T> rows, Func<NpgsqlBinaryImporter, T, CancellationToken, Task> write, CancellationToken cancellationToken)
-    {
-        NpgsqlBinaryImporter importer = await connection.BeginBinaryImportAsync(copy, cancellationToken).ConfigureAwait(false);
-        await using (importer.ConfigureAwait(false))
-        {
-            foreach (T row in rows)
-            {
-                await importer.StartRowAsync(cancellationToken).ConfigureAwait(false);
-                await write(importer, row, cancellationToken).ConfigureAwait(false);
-            }
-
-            await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
-        }
-    }
 
     private static async Task ForEachAsync(NpgsqlConnection connection, string sql, Action<NpgsqlDataReader> row, CancellationToken cancellationToken)
     {

@@ -114,8 +114,9 @@ internal static class PlatinumWriter
     private static Task WriteNullableAsync(NpgsqlBinaryImporter writer, decimal? value, CancellationToken cancellationToken) =>
         value is { } v ? writer.WriteAsync(v, NpgsqlDbType.Numeric, cancellationToken) : writer.WriteNullAsync(cancellationToken);
 
-    private static async Task CopyAsync<T>(
-        NpgsqlConnection connection, string copy, List<T> rows, Func<NpgsqlBinaryImporter, T, CancellationToken, Task> write, CancellationToken cancellationToken)
+    /// <summary>Binary COPY of <paramref name="rows"/>, each written by <paramref name="write"/> (shared with the basket writer).</summary>
+    internal static async Task CopyAsync<T>(
+        NpgsqlConnection connection, string copy, IEnumerable<T> rows, Func<NpgsqlBinaryImporter, T, CancellationToken, Task> write, CancellationToken cancellationToken)
     {
         NpgsqlBinaryImporter importer = await connection.BeginBinaryImportAsync(copy, cancellationToken).ConfigureAwait(false);
         await using (importer.ConfigureAwait(false))
