@@ -479,8 +479,7 @@ public static class BasketClustering
         var categories = new decimal[k, Categories.Length];
         var payments = new long[k, Payments.Length];
         var campaign = new long[k];
-        var sin = new double[k];
-        var cos = new double[k];
+        var hours = new long[k, 24];
         decimal tenantSales = 0m;
         for (int i = 0; i < tenant.Count; i++)
         {
@@ -501,9 +500,7 @@ public static class BasketClustering
             }
 
             campaign[c] += t.Campaign ? 1 : 0;
-            double angle = t.MinuteOfDay / 1440.0 * 2 * Math.PI;
-            sin[c] += Math.Sin(angle);
-            cos[c] += Math.Cos(angle);
+            hours[c, Math.Clamp(t.MinuteOfDay / 60, 0, 23)]++;
         }
 
         decimal[] transactionShares = LargestRemainder([.. count.Select(x => (decimal)x)]);
@@ -514,8 +511,15 @@ public static class BasketClustering
         {
             decimal[] categoryShares = LargestRemainder([.. Enumerable.Range(0, Categories.Length).Select(j => categories[c, j])]);
             decimal Share(long x) => Math.Round((decimal)x / count[c], 4, MidpointRounding.AwayFromZero);
-            double hours = Math.Atan2(sin[c], cos[c]) / (2 * Math.PI) * 24;
-            decimal hour = Math.Round((decimal)(hours < 0 ? hours + 24 : hours), 1, MidpointRounding.AwayFromZero);
+            // The busiest hour of the day (earliest on a tie): a mean of times of day lands between the breakfast, lunch
+            // and after-work peaks, at an hour when few people shop.
+            int busiest = 0;
+            for (int h = 1; h < 24; h++)
+            {
+                busiest = hours[c, h] > hours[c, busiest] ? h : busiest;
+            }
+
+            decimal hour = busiest;
             var profile = new BasketClusterProfile
             {
                 TenantId = tenantId,
@@ -534,7 +538,7 @@ public static class BasketClustering
                 TobaccoShare = categoryShares[4],
                 OtherCategoryShare = categoryShares[5],
                 DominantCategories = Dominant(categoryShares),
-                TypicalHour = hour >= 24m ? 0m : hour,
+                TypicalHour = hour,
                 CashShare = Share(payments[c, 0]),
                 GcashShare = Share(payments[c, 1]),
                 MayaShare = Share(payments[c, 2]),
