@@ -102,6 +102,7 @@ public sealed class PipelineTests(PostgresDatabase db, ITestOutputHelper output)
         try
         {
             var random = new Random(8);
+            var atKills = new List<long>();
             int fed = 0;
             for (int round = 0; round < 4; round++)
             {
@@ -116,7 +117,8 @@ public sealed class PipelineTests(PostgresDatabase db, ITestOutputHelper output)
                 await PiProcess.WaitUntilAsync(async () => await ScalarAsync<long>("SELECT count(*) FROM scout.bronze_transactions") > before || PiProcess.IsDrained(inbox, spool), Bound, "upload progress", pi);
                 await Task.Delay(random.Next(0, 200));
                 pi.Kill();
-                output.WriteLine($"round {round}: Pi killed with {await ScalarAsync<long>("SELECT count(*) FROM scout.bronze_transactions")} of {distinct.Count} events in bronze");
+                atKills.Add(await ScalarAsync<long>("SELECT count(*) FROM scout.bronze_transactions"));
+                output.WriteLine($"round {round}: Pi killed with {atKills[^1]} of {distinct.Count} events in bronze");
                 if (round == 1)
                 {
                     // The Api goes away while the Pi runs: the Pi must keep its segments and retry.
@@ -135,6 +137,9 @@ public sealed class PipelineTests(PostgresDatabase db, ITestOutputHelper output)
             await pi.WaitForReadyAsync(Bound);
             await PiProcess.WaitUntilAsync(() => PiProcess.IsDrained(inbox, spool), Bound, "the Pi's inbox and spool to drain", pi);
             Assert.Equal(0, await pi.StopAsync(TimeSpan.FromSeconds(20)));
+
+            // The kills landed while work was left (the test would prove nothing if every kill came after the drain).
+            Assert.Contains(atKills, n => n < distinct.Count);
 
             // Bronze: exactly the distinct events, none twice.
             Assert.Equal((long)distinct.Count, await ScalarAsync<long>("SELECT count(*) FROM scout.bronze_transactions"));
