@@ -98,18 +98,25 @@ public sealed partial class CustomerPseudonymizerTests
             Assert.True(Keys.TryPseudonymize("tenant-a", id, destination, out _)); // warm: key cache, prefix table
         }
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
+        // The best of three rounds: per-identifier allocation shows in every round, a one-off runtime allocation does not.
+        long allocated = long.MaxValue;
         int total = 0;
-        for (int i = 0; i < 1000; i++)
+        for (int round = 0; round < 3 && allocated != 0; round++)
         {
-            foreach (string id in ids)
+            total = 0;
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 1000; i++)
             {
-                Keys.TryPseudonymize("tenant-a", id, destination, out int written);
-                total += written;
+                foreach (string id in ids)
+                {
+                    Keys.TryPseudonymize("tenant-a", id, destination, out int written);
+                    total += written;
+                }
             }
+
+            allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         }
 
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         Assert.Equal(0, allocated);
         Assert.Equal(5000 * Keys.PseudonymLength("tenant-a"), total);
     }

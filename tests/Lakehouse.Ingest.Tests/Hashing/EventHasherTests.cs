@@ -189,14 +189,19 @@ public sealed class EventHasherTests(PostgresDatabase db) : IClassFixture<Postgr
             EventHasher.TryComputeHash(line, hash, out _);
         }
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
+        // The best of three rounds: per-call allocation shows in every round, a one-off runtime allocation does not.
+        long allocated = long.MaxValue;
         bool all = true;
-        for (int i = 0; i < 1000; i++)
+        for (int round = 0; round < 3 && allocated != 0; round++)
         {
-            all &= EventHasher.TryComputeHash(line, hash, out _);
-        }
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 1000; i++)
+            {
+                all &= EventHasher.TryComputeHash(line, hash, out _);
+            }
 
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        }
 
         Assert.True(all);
         Assert.Equal(0, allocated);

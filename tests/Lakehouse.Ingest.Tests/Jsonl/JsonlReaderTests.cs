@@ -139,10 +139,12 @@ public sealed class JsonlReaderTests
 
         Measure(corpus); // warm up (JIT, pools)
         long once = Measure(corpus);
-        long twice = Measure([.. corpus, .. corpus]);
+        byte[] doubled = [.. corpus, .. corpus];
 
-        // A reader costs a fixed few KB; 5,000 more records must not add to it.
-        Assert.True(twice - once < 1024, $"5,000 more records allocated {twice - once} bytes (one reader: {once})");
+        // A reader costs a fixed few KB; 5,000 more records must not add to it. A per-record allocation would show in
+        // every attempt (>= 120 KB); the least of a few attempts ignores a stray runtime allocation (tiered JIT).
+        long extra = LeastOf(() => Measure(doubled) - Measure(corpus));
+        Assert.True(extra < 1024, $"5,000 more records allocated {extra} bytes (one reader: {once})");
         Assert.True(once < 64 * 1024, $"a reader over 5,000 records allocated {once} bytes");
     }
 
@@ -169,9 +171,8 @@ public sealed class JsonlReaderTests
         }
 
         Measure(10);
-        long small = Measure(100);
-        long large = Measure(5_100);
-        Assert.True(large - small < 1024, $"5,000 more records allocated {large - small} bytes");
+        long extra = LeastOf(() => Measure(5_100) - Measure(100));
+        Assert.True(extra < 1024, $"5,000 more records allocated {extra} bytes");
     }
 
     [Fact]
@@ -193,9 +194,27 @@ public sealed class JsonlReaderTests
         }
 
         await Measure(corpus);
-        long once = await Measure(corpus);
-        long twice = await Measure([.. corpus, .. corpus]);
-        Assert.True(twice - once < 2048, $"3,000 more records allocated {twice - once} bytes");
+        byte[] doubled = [.. corpus, .. corpus];
+        long extra = long.MaxValue;
+        for (int attempt = 0; attempt < 5 && extra >= 2048; attempt++)
+        {
+            extra = Math.Min(extra, await Measure(doubled) - await Measure(corpus));
+        }
+
+        Assert.True(extra < 2048, $"3,000 more records allocated {extra} bytes");
+    }
+
+    // The least of up to five measurements (stopping at the first small one): allocation that grows with the input
+    // shows in every attempt, a one-off allocation by the runtime (tiered compilation) does not.
+    private static long LeastOf(Func<long> measure)
+    {
+        long least = long.MaxValue;
+        for (int attempt = 0; attempt < 5 && least >= 1024; attempt++)
+        {
+            least = Math.Min(least, measure());
+        }
+
+        return least;
     }
 
     [Fact]
