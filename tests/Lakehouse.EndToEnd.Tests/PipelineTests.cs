@@ -190,27 +190,8 @@ public sealed class PipelineTests(PostgresDatabase db, ITestOutputHelper output)
     // What bronze must end with: each valid line once per (store, event hash), as the loader's unique key keeps it.
     private static (List<BronzeRow> Rows, int Invalid) Distinct(string[] lines)
     {
-        var rows = new List<BronzeRow>();
-        var seen = new HashSet<(string, string)>();
-        int invalid = 0;
-        using JsonlReader reader = JsonlReader.Create(Encoding.UTF8.GetBytes(string.Join('\n', lines)));
-        while (reader.Read())
-        {
-            if (!reader.IsValid)
-            {
-                invalid++;
-                continue;
-            }
-
-            string store = Encoding.UTF8.GetString(reader.Record.StoreId);
-            byte[] hash = reader.Record.EventHash.ToArray();
-            if (seen.Add((store, Convert.ToHexStringLower(hash))))
-            {
-                rows.Add(new BronzeRow(rows.Count + 1, store, hash, Encoding.UTF8.GetString(reader.CurrentRaw), Device, TimeProvider.System.GetUtcNow()));
-            }
-        }
-
-        return (rows, invalid);
+        DemoRunner.InMemoryBronze bronze = DemoRunner.ReadBronze(Encoding.UTF8.GetBytes(string.Join('\n', lines)), TimeProvider.System.GetUtcNow());
+        return (bronze.Rows, (int)bronze.Rejected);
     }
 
     private static IReadOnlyList<GoldDailyMetrics> ExpectedGold(List<BronzeRow> distinct)

@@ -26,24 +26,7 @@ public sealed class BasketClusterPostgresTests(PostgresDatabase db) : IClassFixt
 
     public Task DisposeAsync() => Task.CompletedTask;
 
-    private async Task InsertBronzeAsync(IEnumerable<BronzeRow> rows)
-    {
-        await using NpgsqlConnection connection = await db.OpenAsync();
-        await using NpgsqlBinaryImporter importer = await connection.BeginBinaryImportAsync(
-            "COPY scout.bronze_transactions (id, store_id, event_hash, raw, device_id, ingested_at) FROM STDIN (FORMAT BINARY)");
-        foreach (BronzeRow row in rows)
-        {
-            await importer.StartRowAsync();
-            await importer.WriteAsync(row.Id, NpgsqlDbType.Bigint);
-            await importer.WriteAsync(row.StoreId, NpgsqlDbType.Text);
-            await importer.WriteAsync(row.EventHash, NpgsqlDbType.Bytea);
-            await importer.WriteAsync(row.Raw, NpgsqlDbType.Text);
-            await importer.WriteAsync(row.DeviceId, NpgsqlDbType.Text);
-            await importer.WriteAsync(row.IngestedAt.ToUniversalTime(), NpgsqlDbType.TimestampTz);
-        }
-
-        await importer.CompleteAsync();
-    }
+    private Task InsertBronzeAsync(IEnumerable<BronzeRow> rows) => BronzeCorpus.InsertAsync(db, rows);
 
     private async Task<long> CountAs(string role, string tenant, string table)
     {
@@ -64,7 +47,7 @@ public sealed class BasketClusterPostgresTests(PostgresDatabase db) : IClassFixt
         var memory = new InMemoryMedallion(BronzeCorpus.Resolve, TestKeys.Options(), registeredStores: Tenants);
         memory.Process(rows);
         await InsertBronzeAsync(rows.Take(500));
-        var runner = new MedallionRunner(db.DataSource, BronzeCorpus.Resolve, Options.Create(Batched(150)));
+        var runner = new MedallionRunner(db.DataSource, BronzeCorpus.Resolve, Options.Create(TestKeys.Batched(150)));
         await runner.RunAsync();
         await InsertBronzeAsync(rows.Skip(500));
         await runner.RunAsync();
@@ -128,10 +111,4 @@ public sealed class BasketClusterPostgresTests(PostgresDatabase db) : IClassFixt
         Assert.NotEmpty((await runner.ReadSnapshotAsync()).Rfm);
     }
 
-    private static MedallionOptions Batched(int size)
-    {
-        MedallionOptions options = TestKeys.Options();
-        options.BatchSize = size;
-        return options;
-    }
 }

@@ -7,6 +7,26 @@ namespace Lakehouse.Medallion.Tests;
 /// <summary>Generates bronze rows (fixed seed): stores, customers, items, campaigns, places, odd cases.</summary>
 internal static class BronzeCorpus
 {
+    /// <summary>Writes rows into <c>scout.bronze_transactions</c> with their ids, by binary COPY.</summary>
+    public static async Task InsertAsync(Lakehouse.Testing.PostgresDatabase db, IEnumerable<BronzeRow> rows)
+    {
+        await using Npgsql.NpgsqlConnection connection = await db.OpenAsync();
+        await using Npgsql.NpgsqlBinaryImporter importer = await connection.BeginBinaryImportAsync(
+            "COPY scout.bronze_transactions (id, store_id, event_hash, raw, device_id, ingested_at) FROM STDIN (FORMAT BINARY)");
+        foreach (BronzeRow row in rows)
+        {
+            await importer.StartRowAsync();
+            await importer.WriteAsync(row.Id, NpgsqlTypes.NpgsqlDbType.Bigint);
+            await importer.WriteAsync(row.StoreId, NpgsqlTypes.NpgsqlDbType.Text);
+            await importer.WriteAsync(row.EventHash, NpgsqlTypes.NpgsqlDbType.Bytea);
+            await importer.WriteAsync(row.Raw, NpgsqlTypes.NpgsqlDbType.Text);
+            await importer.WriteAsync(row.DeviceId, NpgsqlTypes.NpgsqlDbType.Text);
+            await importer.WriteAsync(row.IngestedAt.ToUniversalTime(), NpgsqlTypes.NpgsqlDbType.TimestampTz);
+        }
+
+        await importer.CompleteAsync();
+    }
+
     private static readonly string[] Categories = ["beverages", "snacks", "personal_care", "household", "tobacco", "other"];
     private static readonly string[] Payments = ["cash", "gcash", "maya", "card", "other"];
     private static readonly string[] CustomerTypes = ["new", "returning", "vip", "churned"];

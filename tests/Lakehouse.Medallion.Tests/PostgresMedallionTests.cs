@@ -24,33 +24,10 @@ public sealed class PostgresMedallionTests(PostgresDatabase db) : IClassFixture<
         """);
 
     private MedallionRunner Runner(int batchSize = 50_000) =>
-        new(db.DataSource, BronzeCorpus.Resolve, Options.Create(WithBatch(batchSize)));
+        new(db.DataSource, BronzeCorpus.Resolve, Options.Create(TestKeys.Batched(batchSize)));
 
-    private static MedallionOptions WithBatch(int batchSize)
-    {
-        MedallionOptions options = TestKeys.Options();
-        options.BatchSize = batchSize;
-        return options;
-    }
 
-    private async Task InsertBronzeAsync(IEnumerable<BronzeRow> rows)
-    {
-        await using NpgsqlConnection connection = await db.OpenAsync();
-        await using NpgsqlBinaryImporter importer = await connection.BeginBinaryImportAsync(
-            "COPY scout.bronze_transactions (id, store_id, event_hash, raw, device_id, ingested_at) FROM STDIN (FORMAT BINARY)");
-        foreach (BronzeRow row in rows)
-        {
-            await importer.StartRowAsync();
-            await importer.WriteAsync(row.Id, NpgsqlDbType.Bigint);
-            await importer.WriteAsync(row.StoreId, NpgsqlDbType.Text);
-            await importer.WriteAsync(row.EventHash, NpgsqlDbType.Bytea);
-            await importer.WriteAsync(row.Raw, NpgsqlDbType.Text);
-            await importer.WriteAsync(row.DeviceId, NpgsqlDbType.Text);
-            await importer.WriteAsync(row.IngestedAt.ToUniversalTime(), NpgsqlDbType.TimestampTz);
-        }
-
-        await importer.CompleteAsync();
-    }
+    private Task InsertBronzeAsync(IEnumerable<BronzeRow> rows) => BronzeCorpus.InsertAsync(db, rows);
 
     [Fact]
     public async Task RunAsync_over_batches_with_reruns_equals_the_in_memory_engine_and_is_idempotent()

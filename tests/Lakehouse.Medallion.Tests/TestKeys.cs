@@ -18,5 +18,13 @@ internal static class TestKeys
         return options;
     }
 
+    /// <summary>Keyed options with another batch size.</summary>
+    public static MedallionOptions Batched(int batchSize)
+    {
+        MedallionOptions options = Options();
+        options.BatchSize = batchSize;
+        return options;
+    }
+
     public static byte[] Bytes(int seed) => [.. Enumerable.Range(seed, 32).Select(i => (byte)i)];
 }

@@ -102,42 +102,9 @@ internal static class DemoRunner
         // Ingest: the same reader, validation and event hash as the bronze loader; dedup on (store, event hash) as
         // bronze's unique key does.
         progress?.Invoke("ingest", 0);
-        byte[] bytes = await File.ReadAllBytesAsync(jsonl, cancellationToken).ConfigureAwait(false);
-        var seen = new HashSet<(string, string)>();
-        var rows = new List<BronzeRow>(request.Transactions);
-        var errors = new List<IngestError>();
-        long lines = 0, duplicates = 0, rejected = 0;
         DateTimeOffset ingestedAt = new DateTimeOffset(request.Day.ToDateTime(new TimeOnly(23, 59)), TimeSpan.FromHours(8)).AddMinutes(5);
-        using (JsonlReader reader = JsonlReader.Create(bytes))
-        {
-            while (reader.Read())
-            {
-                lines++;
-                if (!reader.IsValid)
-                {
-                    rejected++;
-                    if (errors.Count < MaxErrorsKept)
-                    {
-                        errors.Add(reader.Error);
-                    }
-
-                    continue;
-                }
-
-                TransactionRecord record = reader.Record;
-                string storeId = System.Text.Encoding.UTF8.GetString(record.StoreId);
-                byte[] hash = record.EventHash.ToArray();
-                if (!seen.Add((storeId, Convert.ToHexStringLower(hash))))
-                {
-                    duplicates++;
-                    continue;
-                }
-
-                string? device = record.DeviceId.IsEmpty ? null : System.Text.Encoding.UTF8.GetString(record.DeviceId);
-                rows.Add(new BronzeRow(rows.Count + 1, storeId, hash, System.Text.Encoding.UTF8.GetString(reader.CurrentRaw), device, ingestedAt));
-            }
-        }
-
+        InMemoryBronze bronze = ReadBronze(await File.ReadAllBytesAsync(jsonl, cancellationToken).ConfigureAwait(false), ingestedAt);
+        List<BronzeRow> rows = bronze.Rows;
         done("ingest");
         progress?.Invoke("medallion", 0);
         var engine = new InMemoryMedallion(resolver, options);
@@ -153,7 +120,7 @@ internal static class DemoRunner
         (DatasetManifest manifest, _) = await publisher.PublishRowsAsync(
             definition, GoldRows(snapshot), engine.Watermark.ToString(CultureInfo.InvariantCulture), cancellationToken).ConfigureAwait(false);
         done("publish Parquet");
-        return Summary("in-memory", planted, lines, rows.Count, duplicates, rejected, errors, snapshot, manifest, store);
+        return Summary("in-memory", planted, bronze.Lines, rows.Count, bronze.Duplicates, bronze.Rejected, bronze.FirstErrors, snapshot, manifest, store);
     }
 
     private static async Task<DemoSummary> RunOnPostgresAsync(
@@ -168,21 +135,16 @@ internal static class DemoRunner
         progress?.Invoke("ingest", 0);
         var loader = new BronzeLoader(dataSource);
         BronzeLoadResult loaded;
+        List<IngestError> errors = [];
         await using (FileStream file = File.OpenRead(jsonl))
         {
-            loaded = await loader.LoadAsync(file, new BronzeSource(Path.GetFileName(jsonl)), null, cancellationToken).ConfigureAwait(false);
-        }
-
-        List<IngestError> errors = [];
-        using (JsonlReader reader = JsonlReader.Create(await File.ReadAllBytesAsync(jsonl, cancellationToken).ConfigureAwait(false)))
-        {
-            while (errors.Count < MaxErrorsKept && reader.Read())
+            loaded = await loader.LoadAsync(file, new BronzeSource(Path.GetFileName(jsonl)), e =>
             {
-                if (!reader.IsValid)
+                if (errors.Count < MaxErrorsKept)
                 {
-                    errors.Add(reader.Error);
+                    errors.Add(e);
                 }
-            }
+            }, null, cancellationToken).ConfigureAwait(false);
         }
 
         done("ingest → bronze");
@@ -201,6 +163,48 @@ internal static class DemoRunner
             definition, run.Watermark.ToString(CultureInfo.InvariantCulture), cancellationToken).ConfigureAwait(false);
         done("publish Parquet");
         return Summary("PostgreSQL", planted, loaded.Lines, loaded.Inserted, loaded.Duplicates, loaded.Rejected, errors, snapshot, manifest, store);
+    }
+
+    /// <summary>What in-memory ingest kept: distinct valid events as bronze rows, and the counts of the rest.</summary>
+    internal sealed record InMemoryBronze(List<BronzeRow> Rows, long Lines, long Duplicates, long Rejected, IReadOnlyList<IngestError> FirstErrors);
+
+    // Ingest without a database: the bronze loader's reader, validation and event hash, and its unique key
+    // (store, event hash) for dedup; ids in arrival order.
+    internal static InMemoryBronze ReadBronze(ReadOnlyMemory<byte> jsonl, DateTimeOffset ingestedAt)
+    {
+        var seen = new HashSet<(string, string)>();
+        var rows = new List<BronzeRow>();
+        var errors = new List<IngestError>();
+        long lines = 0, duplicates = 0, rejected = 0;
+        using JsonlReader reader = JsonlReader.Create(jsonl);
+        while (reader.Read())
+        {
+            lines++;
+            if (!reader.IsValid)
+            {
+                rejected++;
+                if (errors.Count < MaxErrorsKept)
+                {
+                    errors.Add(reader.Error);
+                }
+
+                continue;
+            }
+
+            TransactionRecord record = reader.Record;
+            string storeId = System.Text.Encoding.UTF8.GetString(record.StoreId);
+            byte[] hash = record.EventHash.ToArray();
+            if (!seen.Add((storeId, Convert.ToHexStringLower(hash))))
+            {
+                duplicates++;
+                continue;
+            }
+
+            string? device = record.DeviceId.IsEmpty ? null : System.Text.Encoding.UTF8.GetString(record.DeviceId);
+            rows.Add(new BronzeRow(rows.Count + 1, storeId, hash, System.Text.Encoding.UTF8.GetString(reader.CurrentRaw), device, ingestedAt));
+        }
+
+        return new InMemoryBronze(rows, lines, duplicates, rejected, errors);
     }
 
     private static DemoSummary Summary(
