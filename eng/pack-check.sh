@@ -7,6 +7,21 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 feed=artifacts/feed
 rm -rf "$feed" artifacts/consumer
 mkdir -p "$feed"
+# Whether a .nupkg (a zip) holds an entry named exactly $2. A fresh machine need not have `unzip`, so
+# Python's zipfile reads the listing when it can; the listing is captured whole before it is searched
+# (a `unzip | grep -q` pipe under pipefail fails at random when grep stops reading early).
+has_entry() {
+  local listing
+  if command -v python3 >/dev/null 2>&1; then
+    listing=$(python3 -c 'import sys, zipfile; print("\n".join(zipfile.ZipFile(sys.argv[1]).namelist()))' "$1")
+  elif command -v unzip >/dev/null 2>&1; then
+    listing=$(unzip -Z1 "$1")
+  else
+    echo "pack-check needs python3 or unzip to look inside the packages" >&2
+    return 2
+  fi
+  grep -qxF "$2" <<<"$listing"
+}
 echo "==> pack"
 # The shipped packages and the tool, named explicitly (the sample hosts are not packages).
 for project in src/Lakehouse.*/Lakehouse.*.csproj samples/Lakehouse.Cli/Lakehouse.Cli.csproj; do
@@ -17,7 +32,7 @@ for id in Lakehouse.Ingest Lakehouse.Geo Lakehouse.Medallion Lakehouse.Publisher
 done
 for id in Lakehouse.Ingest Lakehouse.Geo Lakehouse.Medallion Lakehouse.Publisher Lakehouse.Odoo; do
   ls "$feed/$id".[0-9]*.snupkg >/dev/null 2>&1 || { echo "missing symbols package $id" >&2; exit 1; }
-  unzip -l "$feed/$id".[0-9]*.nupkg | grep -q ' README.md$' || { echo "$id has no README.md" >&2; exit 1; }
+  has_entry "$(ls "$feed/$id".[0-9]*.nupkg)" README.md || { echo "$id has no README.md" >&2; exit 1; }
 done
 version=$(ls "$feed"/Lakehouse.Ingest.[0-9]*.nupkg | sed 's/.*Lakehouse\.Ingest\.\(.*\)\.nupkg/\1/')
 
