@@ -47,6 +47,9 @@ internal static partial class PiLog
     [LoggerMessage(14, LogLevel.Error, "Upload loop failed; will retry")]
     public static partial void UploadLoopFailed(ILogger logger, Exception exception);
 
+    [LoggerMessage(16, LogLevel.Warning, "The Api found {Segment} too large ({Bytes} bytes, HTTP 413): sending it as two parts of {First} and {Second} bytes")]
+    public static partial void SegmentSplit(ILogger logger, string segment, int bytes, int first, int second);
+
     [LoggerMessage(15, LogLevel.Information, "Pi stopping: spool flushed, {Pending} segment(s) waiting")]
     public static partial void Stopped(ILogger logger, int pending);
 }

@@ -19,7 +19,7 @@ internal static class TestApi
     public static string Token(string device = "pi-test-1") => new EdgeTokenIssuer(new EdgeTokenOptions { Secret = EdgeSecret }).Issue(device);
 
     /// <summary>Starts the real Api on <paramref name="url"/> (port 0 for any free one); returns it and its address.</summary>
-    public static async Task<(WebApplication App, string Address)> StartAsync(PostgresDatabase db, string url = "http://127.0.0.1:0")
+    public static async Task<(WebApplication App, string Address)> StartAsync(PostgresDatabase db, string url = "http://127.0.0.1:0", long? maxBodyBytes = null)
     {
         WebApplication app = ApiApp.Build([], builder =>
         {
@@ -29,6 +29,11 @@ internal static class TestApi
                 ["Lakehouse:EdgeTokenSecret"] = EdgeSecret,
                 ["Lakehouse:OdooWebhookSecret"] = "unused",
             });
+            if (maxBodyBytes is { } limit)
+            {
+                builder.Configuration["Lakehouse:Api:MaxBodyBytes"] = limit.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
             builder.Configuration["urls"] = url;
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
         });

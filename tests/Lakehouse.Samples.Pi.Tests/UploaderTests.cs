@@ -179,6 +179,72 @@ public sealed class UploaderTests(PostgresDatabase db) : IClassFixture<PostgresD
     }
 
     [Fact]
+    public async Task UploadAsync_segment_larger_than_the_api_body_limit_is_split_into_parts_that_all_land()
+    {
+        (WebApplication api, string address) = await TestApi.StartAsync(db, maxBodyBytes: 2048);
+        try
+        {
+            using SegmentSpool spool = Spool();
+            string[] lines = Enumerable.Range(0, 300)
+                .Select(i => $$"""{"transaction_id":"split-{{i}}","store_id":"301","peso_value":{{i}}.25,"payment_method":"cash"}""").ToArray();
+            string segment = SealOne(spool, lines);
+            Assert.True(new FileInfo(segment).Length > 10 * 2048);
+
+            UploadOutcome outcome = await Uploader(spool, address).UploadAsync(segment, CancellationToken.None);
+
+            Assert.Equal(UploadOutcome.Acknowledged, outcome);
+            Assert.False(File.Exists(segment));
+            Assert.Empty(Directory.GetFiles(spool.DeadPath));
+            Assert.Equal(300L, await db.ScalarAsync<long>("SELECT count(DISTINCT transaction_id) FROM scout.bronze_transactions WHERE transaction_id LIKE 'split-%'"));
+            Assert.Equal(300L, await db.ScalarAsync<long>("SELECT count(*) FROM scout.bronze_transactions WHERE transaction_id LIKE 'split-%'"));
+        }
+        finally
+        {
+            await TestApi.StopAsync(api);
+        }
+    }
+
+    [Fact]
+    public async Task UploadAsync_split_segment_keeps_only_the_one_line_too_large_for_the_api_in_dead()
+    {
+        (WebApplication api, string address) = await TestApi.StartAsync(db, maxBodyBytes: 2048);
+        try
+        {
+            using SegmentSpool spool = Spool();
+            string huge = $$"""{"transaction_id":"huge-1","store_id":"302","peso_value":1,"note":"{{new string('x', 3000)}}"}""";
+            var lines = Enumerable.Range(0, 40).Select(i => $$"""{"transaction_id":"around-{{i}}","store_id":"302","peso_value":{{i}}}""").ToList();
+            lines.Insert(17, huge);
+            string segment = SealOne(spool, [.. lines]);
+            long hugeOffset = Encoding.UTF8.GetByteCount(string.Concat(lines.Take(17).Select(l => l + "\n")));
+
+            UploadOutcome outcome = await Uploader(spool, address).UploadAsync(segment, CancellationToken.None);
+
+            Assert.Equal(UploadOutcome.Dead, outcome);
+            Assert.False(File.Exists(segment));
+            Assert.Equal(40L, await db.ScalarAsync<long>("SELECT count(*) FROM scout.bronze_transactions WHERE transaction_id LIKE 'around-%'"));
+            Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM scout.bronze_transactions WHERE transaction_id = 'huge-1'"));
+            string part = Assert.Single(Directory.GetFiles(spool.DeadPath, "*.jsonl"));
+            Assert.Equal(Path.GetFileNameWithoutExtension(segment) + ".at-" + hugeOffset + ".jsonl", Path.GetFileName(part));
+            Assert.Equal(huge + "\n", File.ReadAllText(part));
+            Assert.Contains("HTTP 413", File.ReadAllText(Path.ChangeExtension(part, ".reason.txt")));
+        }
+        finally
+        {
+            await TestApi.StopAsync(api);
+        }
+    }
+
+    [Theory]
+    [InlineData("", 0)]
+    [InlineData("a\n", 0)]
+    [InlineData("a\nb\n", 2)]
+    [InlineData("aaaa\nb\n", 5)]
+    [InlineData("a\nbbbbbbbb\n", 2)]
+    [InlineData("a\nb\nc\nd\n", 4)]
+    public void SplitPoint_is_a_line_start_nearest_the_middle_or_0_for_one_line(string body, int expected) =>
+        Assert.Equal(expected, SegmentUploader.SplitPoint(Encoding.UTF8.GetBytes(body)));
+
+    [Fact]
     public async Task UploadAsync_with_a_refused_token_is_retried_and_deferred_never_dead()
     {
         (WebApplication api, string address) = await TestApi.StartAsync(db);

@@ -198,6 +198,34 @@ internal sealed class SegmentSpool : IDisposable
         return target;
     }
 
+    /// <summary>
+    /// Keeps the lines of <paramref name="segment"/> starting at byte <paramref name="offset"/> that the Api refused
+    /// for good as <c>dead/{seq}.at-{offset}.jsonl</c> with the reason beside it (written to a temp file, fsync'd,
+    /// renamed), while the rest of the segment was delivered. Writing the same part again replaces it.
+    /// </summary>
+    public string WriteDead(string segment, int offset, ReadOnlySpan<byte> lines, string reason)
+    {
+        Directory.CreateDirectory(DeadPath);
+        string stem = Path.GetFileNameWithoutExtension(segment) + ".at-" + offset.ToString(CultureInfo.InvariantCulture);
+        string target = Path.Combine(DeadPath, stem + SealedExtension);
+        string temp = target + ".tmp";
+        using (var why = new FileStream(Path.Combine(DeadPath, stem + ".reason.txt"), FileMode.Create, FileAccess.Write))
+        {
+            why.Write(System.Text.Encoding.UTF8.GetBytes(reason + "\n"));
+            why.Flush(flushToDisk: true);
+        }
+
+        using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write))
+        {
+            file.Write(lines);
+            file.Flush(flushToDisk: true);
+        }
+
+        File.Move(temp, target, overwrite: true);
+        DirectorySync.Flush(DeadPath);
+        return target;
+    }
+
     /// <summary>Flushes and seals the open segment, then closes the spool.</summary>
     public void Dispose()
     {
@@ -293,7 +321,9 @@ internal sealed class SegmentSpool : IDisposable
         long max = -1;
         foreach (string file in Directory.GetFiles(Root, "*" + SealedExtension).Concat(Directory.GetFiles(DeadPath, "*" + SealedExtension)))
         {
-            if (long.TryParse(Path.GetFileNameWithoutExtension(file), NumberStyles.None, CultureInfo.InvariantCulture, out long seq))
+            string stem = Path.GetFileNameWithoutExtension(file);
+            int dot = stem.IndexOf('.', StringComparison.Ordinal); // dead parts of a split segment: {seq}.at-{offset}
+            if (long.TryParse(dot < 0 ? stem : stem[..dot], NumberStyles.None, CultureInfo.InvariantCulture, out long seq))
             {
                 max = Math.Max(max, seq);
             }

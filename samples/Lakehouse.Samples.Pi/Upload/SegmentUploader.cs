@@ -78,8 +78,10 @@ internal readonly record struct IngestAck(long? Accepted, long? Inserted, long? 
 /// Sends one sealed segment as one <c>application/x-ndjson</c> batch to <c>POST {ApiBaseUrl}/ingest-transaction</c>
 /// with the device token and <c>x-device-id</c>. Network errors, time-outs, 5xx, 408 and 429 are retried with
 /// exponential backoff and jitter (Polly), honouring <c>Retry-After</c>; so are 401 and 403 (the token is at fault,
-/// not the segment: it is read again from <see cref="PiOptions.TokenFile"/> each attempt). Any other 4xx moves
-/// the segment to <c>dead/</c>. The segment is deleted only after a 2xx.
+/// not the segment: it is read again from <see cref="PiOptions.TokenFile"/> each attempt). A 413 splits the segment at
+/// a line boundary and sends the halves (again and again, down to single lines). Any other 4xx moves the segment, or
+/// the refused part of a split one, to <c>dead/</c>. The segment is deleted only after every part got a 2xx or a
+/// final refusal.
 /// </summary>
 internal sealed class SegmentUploader
 {
@@ -156,12 +158,108 @@ internal sealed class SegmentUploader
             return UploadOutcome.Acknowledged;
         }
 
+        var refused = new List<RefusedPart>();
+        bool delivered = await DeliverAsync(name, body, refused, cancellationToken).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (!delivered)
+        {
+            // Parts already acknowledged are sent again next round; bronze's unique key makes them duplicates.
+            return UploadOutcome.Deferred;
+        }
+
+        if (refused.Count == 0)
+        {
+            _spool.Acknowledge(segment);
+            return UploadOutcome.Acknowledged;
+        }
+
+        if (refused is [{ Offset: 0 } whole] && whole.Length == body.Length)
+        {
+            string dead = _spool.MoveToDead(segment, whole.Reason);
+            PiLog.SegmentDead(_log, name, whole.Status, dead, whole.Response);
+            return UploadOutcome.Dead;
+        }
+
+        // The segment was split after a 413 and some parts were refused: keep exactly those lines in dead/ (durably)
+        // before the segment goes; a crash in between sends the segment again and rewrites the same part files.
+        foreach (RefusedPart part in refused)
+        {
+            string dead = _spool.WriteDead(name, part.Offset, body.AsSpan(part.Offset, part.Length), part.Reason);
+            PiLog.SegmentDead(_log, name, part.Status, dead, part.Response);
+        }
+
+        _spool.Acknowledge(segment);
+        return UploadOutcome.Dead;
+    }
+
+    /// <summary>
+    /// Sends <paramref name="body"/> (whole lines); true when every line was acknowledged or refused for good (refusals
+    /// are added to <paramref name="refused"/>), false when the Api could not be reached or stayed busy (deferred).
+    /// A 413 (body too large for the Api) splits the lines in two halves at a line boundary and sends each, so a
+    /// segment bigger than the Api's body limit is delivered in pieces; only a single line too large is refused.
+    /// </summary>
+    private async Task<bool> DeliverAsync(string name, ReadOnlyMemory<byte> body, List<RefusedPart> refused, CancellationToken cancellationToken, int offset = 0)
+    {
+        Outcome<Attempt> outcome = await SendWithRetriesAsync(name, body, cancellationToken).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (outcome.Exception is not null)
+        {
+            PiLog.UploadDeferred(_log, name, outcome.Exception.Message);
+            return false;
+        }
+
+        Attempt attempt = outcome.Result;
+        if (attempt.Status is >= 200 and < 300)
+        {
+            IngestAck ack = IngestAck.Parse(attempt.Body);
+            PiLog.SegmentAcknowledged(_log, name, attempt.Status, ack.Accepted ?? -1, ack.Inserted ?? -1, ack.Duplicates ?? -1, ack.Rejected ?? -1);
+            if (ack.Rejected > 0)
+            {
+                PiLog.ApiRejectedLines(_log, name, ack.Rejected.Value, Truncate(attempt.Body));
+            }
+
+            return true;
+        }
+
+        if (IsTransient(attempt.Status))
+        {
+            PiLog.UploadDeferred(_log, name, "HTTP " + attempt.Status.ToString(CultureInfo.InvariantCulture));
+            return false;
+        }
+
+        if (attempt.Status == (int)HttpStatusCode.RequestEntityTooLarge && SplitPoint(body.Span) is int split and > 0)
+        {
+            PiLog.SegmentSplit(_log, name, body.Length, split, body.Length - split);
+            return await DeliverAsync(name, body[..split], refused, cancellationToken, offset).ConfigureAwait(false)
+                && await DeliverAsync(name, body[split..], refused, cancellationToken, offset + split).ConfigureAwait(false);
+        }
+
+        string reason = string.Create(CultureInfo.InvariantCulture, $"HTTP {attempt.Status} from {_endpoint}: {Truncate(attempt.Body)}");
+        refused.Add(new RefusedPart(offset, body.Length, attempt.Status, reason, Truncate(attempt.Body)));
+        return true;
+    }
+
+    /// <summary>The start of the line nearest the middle of <paramref name="body"/>; 0 when it holds one line only.</summary>
+    internal static int SplitPoint(ReadOnlySpan<byte> body)
+    {
+        int middle = Math.Max(body.Length / 2 - 1, 0); // a newline here makes the exact middle a line start
+        int after = body[middle..].IndexOf((byte)'\n');
+        if (after >= 0 && middle + after + 1 < body.Length)
+        {
+            return middle + after + 1;
+        }
+
+        int before = body[..middle].LastIndexOf((byte)'\n');
+        return before >= 0 ? before + 1 : 0;
+    }
+
+    private async Task<Outcome<Attempt>> SendWithRetriesAsync(string name, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    {
         ResilienceContext context = ResilienceContextPool.Shared.Get(cancellationToken);
         context.Properties.Set(SegmentKey, name);
-        Outcome<Attempt> outcome;
         try
         {
-            outcome = await _pipeline.ExecuteOutcomeAsync(
+            return await _pipeline.ExecuteOutcomeAsync(
                 static async (ctx, state) =>
                 {
                     try
@@ -179,45 +277,16 @@ internal sealed class SegmentUploader
         {
             ResilienceContextPool.Shared.Return(context);
         }
-
-        cancellationToken.ThrowIfCancellationRequested();
-        if (outcome.Exception is not null)
-        {
-            PiLog.UploadDeferred(_log, name, outcome.Exception.Message);
-            return UploadOutcome.Deferred;
-        }
-
-        Attempt attempt = outcome.Result;
-        if (attempt.Status is >= 200 and < 300)
-        {
-            IngestAck ack = IngestAck.Parse(attempt.Body);
-            _spool.Acknowledge(segment);
-            PiLog.SegmentAcknowledged(_log, name, attempt.Status, ack.Accepted ?? -1, ack.Inserted ?? -1, ack.Duplicates ?? -1, ack.Rejected ?? -1);
-            if (ack.Rejected > 0)
-            {
-                PiLog.ApiRejectedLines(_log, name, ack.Rejected.Value, Truncate(attempt.Body));
-            }
-
-            return UploadOutcome.Acknowledged;
-        }
-
-        if (IsTransient(attempt.Status))
-        {
-            PiLog.UploadDeferred(_log, name, "HTTP " + attempt.Status.ToString(CultureInfo.InvariantCulture));
-            return UploadOutcome.Deferred;
-        }
-
-        string reason = string.Create(CultureInfo.InvariantCulture, $"HTTP {attempt.Status} from {_endpoint}: {Truncate(attempt.Body)}");
-        string dead = _spool.MoveToDead(segment, reason);
-        PiLog.SegmentDead(_log, name, attempt.Status, dead, Truncate(attempt.Body));
-        return UploadOutcome.Dead;
     }
 
-    private async Task<Attempt> SendAsync(byte[] body, CancellationToken cancellationToken)
+    /// <summary>Lines of a segment the Api refused for good: where they are in the segment and why.</summary>
+    private readonly record struct RefusedPart(int Offset, int Length, int Status, string Reason, string Response);
+
+    private async Task<Attempt> SendAsync(ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
         string token = _options.Token is { Length: > 0 } t ? t.Trim()
             : (await File.ReadAllTextAsync(_options.TokenFile!, cancellationToken).ConfigureAwait(false)).Trim();
-        using var request = new HttpRequestMessage(HttpMethod.Post, _endpoint) { Content = new ByteArrayContent(body) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, _endpoint) { Content = new ReadOnlyMemoryContent(body) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/x-ndjson");
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         request.Headers.TryAddWithoutValidation("x-device-id", _options.DeviceId);
