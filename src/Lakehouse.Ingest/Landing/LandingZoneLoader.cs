@@ -35,7 +35,8 @@ public sealed record LandingZoneResult(int FilesLoaded, int FilesSkipped, Bronze
 /// <remarks>
 /// Only <c>*.jsonl</c> files are considered, so uploaders should write under another name and rename when done.
 /// A crash part-way through a file leaves it unrecorded; the next pass loads it again and the dedup key absorbs
-/// what had already landed.
+/// what had already landed. Several hosts may load the same zone at once: each file is taken by one of them at a
+/// time (a PostgreSQL advisory lock per path), and the others count it as skipped.
 /// </remarks>
 public sealed class LandingZoneLoader
 {
@@ -107,16 +108,42 @@ public sealed class LandingZoneLoader
                 continue;
             }
 
-            BronzeLoadResult result;
-            FileStream stream = new(full, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
-            await using (stream.ConfigureAwait(false))
+            // Hosts loading the same zone side by side take the file in turns: a session advisory lock per path, held
+            // on its own connection while the file loads (released by the server if this process dies). A host that
+            // finds the file taken leaves it; one that gets it after another host finished sees it recorded.
+            NpgsqlConnection lockConnection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using (lockConnection.ConfigureAwait(false))
             {
-                result = await _bronze.LoadAsync(stream, new BronzeSource(relative, device), progress, cancellationToken).ConfigureAwait(false);
-            }
+                if (!await PathLockAsync(lockConnection, TryLockSql, relative, cancellationToken).ConfigureAwait(false))
+                {
+                    skipped++;
+                    continue;
+                }
 
-            await RecordAsync(relative, sha, size, device, day, result, cancellationToken).ConfigureAwait(false);
-            totals += result;
-            loaded++;
+                try
+                {
+                    if (await IsRecordedAsync(relative, sha, cancellationToken).ConfigureAwait(false))
+                    {
+                        skipped++;
+                        continue;
+                    }
+
+                    BronzeLoadResult result;
+                    FileStream stream = new(full, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
+                    await using (stream.ConfigureAwait(false))
+                    {
+                        result = await _bronze.LoadAsync(stream, new BronzeSource(relative, device), progress, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    await RecordAsync(relative, sha, size, device, day, result, cancellationToken).ConfigureAwait(false);
+                    totals += result;
+                    loaded++;
+                }
+                finally
+                {
+                    await PathLockAsync(lockConnection, UnlockSql, relative, CancellationToken.None).ConfigureAwait(false);
+                }
+            }
         }
 
         return new LandingZoneResult(loaded, skipped, totals, bad);
@@ -156,6 +183,16 @@ public sealed class LandingZoneLoader
         device = parts[1];
         error = null;
         return true;
+    }
+
+    private const string TryLockSql = "SELECT pg_try_advisory_lock(hashtextextended('lakehouse.landing:' || @path, 0))";
+    private const string UnlockSql = "SELECT pg_advisory_unlock(hashtextextended('lakehouse.landing:' || @path, 0))";
+
+    private static async Task<bool> PathLockAsync(NpgsqlConnection connection, string sql, string path, CancellationToken cancellationToken)
+    {
+        using var command = new NpgsqlCommand(sql, connection);
+        command.Parameters.Add(new NpgsqlParameter<string>("path", path));
+        return (bool)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
     private async Task<bool> IsRecordedAsync(string path, byte[] sha, CancellationToken cancellationToken)
