@@ -11,8 +11,6 @@ namespace Lakehouse.Ingest.Tests.Contract;
 /// </summary>
 internal static class ContractOracle
 {
-    public const decimal MaxPesoValue = 10_000_000m;
-
     private const string Functions = """
         CREATE OR REPLACE FUNCTION pg_temp.jsonb_or_null(b bytea) RETURNS jsonb LANGUAGE plpgsql AS $$
         BEGIN
@@ -90,7 +88,7 @@ internal static class ContractOracle
         """;
 
     /// <summary>For each line: PostgreSQL's jsonb text and hash (null when it refuses the line) and the contract verdict.</summary>
-    public static IReadOnlyList<(string? Text, string? Hash, bool Valid)> Evaluate(PostgresDatabase db, IReadOnlyList<byte[]> lines)
+    public static IReadOnlyList<(string? Text, string? Hash, bool Valid)> Evaluate(PostgresDatabase db, IReadOnlyList<byte[]> lines, decimal maxPesoValue)
     {
         using NpgsqlConnection connection = db.DataSource.OpenConnection();
         using (var create = new NpgsqlCommand(Functions, connection))
@@ -100,7 +98,7 @@ internal static class ContractOracle
 
         using var command = new NpgsqlCommand(Query, connection);
         command.Parameters.Add(new NpgsqlParameter { Value = lines.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
-        command.Parameters.Add(new NpgsqlParameter { Value = MaxPesoValue, NpgsqlDbType = NpgsqlDbType.Numeric });
+        command.Parameters.Add(new NpgsqlParameter { Value = maxPesoValue, NpgsqlDbType = NpgsqlDbType.Numeric });
         var results = new List<(string?, string?, bool)>(lines.Count);
         using NpgsqlDataReader reader = command.ExecuteReader();
         while (reader.Read())

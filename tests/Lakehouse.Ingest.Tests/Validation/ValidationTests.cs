@@ -21,6 +21,8 @@ public sealed class ValidationTests
     [InlineData("""{"store_id":"102","peso_value":-0.0}""")]
     [InlineData("""{"store_id":"102","peso_value":1e-400}""")]
     [InlineData("""{"store_id":"102","peso_value":9999999.99}""")]
+    [InlineData("""{"store_id":"102","peso_value":25000000}""")] // DESIGN.md: peso_value is a number >= 0, no ceiling
+    [InlineData("""{"store_id":"102","peso_value":9999999999999999999999999999.99}""")]
     [InlineData("""{"store_id":"102","peso_value":1,"payment_method":"gcash","customer_type":"vip"}""")]
     [InlineData("""{"store_id":"102","peso_value":1,"ts":"2026-11-21T14:05:00+08:00"}""")]
     [InlineData("""{"store_id":"102","peso_value":1,"ts":"2026-11-21T06:05:00.123456789Z"}""")]
@@ -44,7 +46,7 @@ public sealed class ValidationTests
     [InlineData("""{"store_id":"102","peso_value":-0.01}""", IngestErrorReason.OutOfRange, "peso_value")]
     [InlineData("""{"store_id":"102","peso_value":-1e-400}""", IngestErrorReason.OutOfRange, "peso_value")]
     [InlineData("""{"store_id":"102","peso_value":1e400}""", IngestErrorReason.OutOfRange, "peso_value")]
-    [InlineData("""{"store_id":"102","peso_value":10000000}""", IngestErrorReason.OutOfRange, "peso_value")]
+    [InlineData("""{"store_id":"102","peso_value":1e28}""", IngestErrorReason.OutOfRange, "peso_value")]
     [InlineData("""{"store_id":"102","peso_value":1,"transaction_id":7}""", IngestErrorReason.WrongType, "transaction_id")]
     [InlineData("""{"store_id":"102","peso_value":1,"device_id":[]}""", IngestErrorReason.WrongType, "device_id")]
     [InlineData("""{"store_id":"102","peso_value":1,"customer_id":true}""", IngestErrorReason.WrongType, "customer_id")]
