@@ -14,9 +14,17 @@ public sealed class IngestOptions : IValidatableObject
     [Range(16, 256 * 1024 * 1024)]
     public int MaxLineBytes { get; set; } = DefaultMaxLineBytes;
 
+    /// <summary>The default for <see cref="MaxPesoValue"/>: 10^28, the largest power of ten a <see cref="decimal"/> holds.</summary>
+    public const decimal DefaultMaxPesoValue = 10_000_000_000_000_000_000_000_000_000m;
+
     /// <summary>The exclusive ceiling of <c>peso_value</c> (and of item <c>unit_price</c>), compared as exact decimals.</summary>
-    /// <value>10,000,000 pesos.</value>
-    public decimal MaxPesoValue { get; set; } = 10_000_000m;
+    /// <value>10^28.</value>
+    /// <remarks>
+    /// The contract sets no ceiling (<c>peso_value</c> is any number ≥ 0), so the default only keeps out amounts that
+    /// the family could not carry as <see cref="decimal"/> downstream (<see cref="TransactionRecord.PesoValue"/>, silver).
+    /// Set a lower value (e.g. 10,000,000) to refuse implausible amounts as a business rule.
+    /// </remarks>
+    public decimal MaxPesoValue { get; set; } = DefaultMaxPesoValue;
 
     /// <summary>The most events the in-process dedup window remembers; 0 turns the window off.</summary>
     /// <value>100,000.</value>

@@ -402,7 +402,7 @@ public sealed class JsonlReader : IDisposable
         _current = bytes;
         _currentLineNumber = number;
         _currentOffset = offset;
-        if (_parser.TryParse(bytes.Span, out IngestErrorReason reason, out string? field, out string? message))
+        if (_parser.TryParse(bytes.Span, number, offset, _elements is not null, out IngestErrorReason reason, out string? field, out string? message))
         {
             _currentValid = true;
         }
@@ -469,7 +469,7 @@ public sealed class JsonlReader : IDisposable
     {
         int bom = body.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? 3 : 0;
         var list = new List<BodyElement>();
-        var reader = new Utf8JsonReader(body[bom..], new JsonReaderOptions { MaxDepth = 256 });
+        var reader = new Utf8JsonReader(body[bom..], new JsonReaderOptions { MaxDepth = TransactionParser.MaxDepth + 1 });
         try
         {
             if (!reader.Read())

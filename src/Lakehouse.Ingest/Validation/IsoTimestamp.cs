@@ -1,9 +1,12 @@
 namespace Lakehouse.Ingest;
 
 /// <summary>
-/// Parses ISO-8601 / RFC 3339 timestamps that carry an offset: <c>yyyy-MM-ddTHH:mm[:ss[.fffffffff]]</c> followed by
-/// <c>Z</c>, <c>±HH:mm</c>, <c>±HHmm</c> or <c>±HH</c>. A timestamp without an offset is refused, because the
-/// devices' local time cannot be assumed. Allocation-free; no culture.
+/// Parses ISO-8601 (extended format) / RFC 3339 timestamps that carry an offset:
+/// <c>yyyy-MM-ddTHH:mm[:ss[.fffffffff]]</c> followed by <c>Z</c>, <c>±HH:mm</c>, <c>±HHmm</c> or <c>±HH</c>.
+/// A timestamp without an offset is refused, because the devices' local time cannot be assumed; so are a date
+/// alone and a space instead of <c>T</c> (not ISO-8601). <c>t</c> and <c>z</c> may be lower case (RFC 3339).
+/// A leap second (<c>:60</c>) is read as the first instant of the next minute and <c>24:00:00</c> as the start
+/// of the next day, as PostgreSQL's <c>timestamptz</c> reads them. Allocation-free; no culture.
 /// </summary>
 internal static class IsoTimestamp
 {
@@ -14,7 +17,7 @@ internal static class IsoTimestamp
             || !Digits(s, 0, 4, out int year) || s[4] != '-'
             || !Digits(s, 5, 2, out int month) || s[7] != '-'
             || !Digits(s, 8, 2, out int day)
-            || (s[10] != 'T' && s[10] != 't' && s[10] != ' ')
+            || (s[10] != 'T' && s[10] != 't')
             || !Digits(s, 11, 2, out int hour) || s[13] != ':'
             || !Digits(s, 14, 2, out int minute))
         {
@@ -90,13 +93,21 @@ internal static class IsoTimestamp
             return false;
         }
 
-        if (year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month)
-            || hour > 23 || minute > 59 || second > 59)
+        // 24:00:00 (end of the day) and a leap second :60 are valid ISO-8601; both roll over like PostgreSQL.
+        bool endOfDay = hour == 24 && minute == 0 && second == 0 && ticks == 0;
+        if (year < 1 || year > 9999 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month)
+            || (hour > 23 && !endOfDay) || minute > 59 || second > 60)
         {
             return false;
         }
 
-        long localTicks = new DateTime(year, month, day, hour, minute, second, DateTimeKind.Unspecified).Ticks + ticks;
+        long localTicks = new DateTime(year, month, day, endOfDay ? 0 : hour, minute, 0, DateTimeKind.Unspecified).Ticks
+            + (endOfDay ? TimeSpan.TicksPerDay : 0) + (second * TimeSpan.TicksPerSecond) + ticks;
+        if (localTicks > DateTime.MaxValue.Ticks)
+        {
+            return false;
+        }
+
         long utcTicks = localTicks - (offsetMinutes * TimeSpan.TicksPerMinute);
         if (utcTicks < DateTime.MinValue.Ticks || utcTicks > DateTime.MaxValue.Ticks)
         {

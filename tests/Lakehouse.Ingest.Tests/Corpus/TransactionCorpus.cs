@@ -20,7 +20,7 @@ public sealed class TransactionCorpus
         ("MARL-20", "Marlboro", "tobacco", 180.00m), ("LUCKYME-55", "Lucky Me!", "other", 16.50m), ("KOPIKO-3N1", "Kopiko", "beverages", 9.00m),
     ];
 
-    private static readonly string[] Payments = ["cash", "gcash", "maya", "card", "other", "GCash", "Cash"];
+    private static readonly string[] Payments = ["cash", "gcash", "maya", "card", "other"];
     private static readonly string[] CustomerTypes = ["new", "returning", "vip", "churned"];
 
     /// <summary>Makes <paramref name="count"/> lines (each ending in <c>\n</c>), about 2 % of them exact replays of earlier lines.</summary>

@@ -151,7 +151,7 @@ public sealed class JsonlReaderTests
     [Fact]
     public void Read_escapes_unknown_fields_and_duplicates_allocate_nothing_per_record()
     {
-        string line = """{"store_id":"S\u0031","peso_value":1.5,"payment_method":"GCASH","x":{"y":[1,"\n"]},"location":{"city":"Para\u00f1aque","zip":"1700"},"items":[{"sku":"a\tb","qty":2}],"store_id":"S1"}""" + "\r\n";
+        string line = """{"store_id":"S\u0031","peso_value":1.5,"payment_method":"gcash","x":{"y":[1,"\n"]},"location":{"city":"Para\u00f1aque","zip":"1700"},"items":[{"sku":"a\tb","qty":2}],"store_id":"S1"}""" + "\r\n";
         long Measure(int lines)
         {
             byte[] input = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat(line, lines)));
