@@ -9,7 +9,8 @@ namespace Lakehouse.Ingest;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Rules: header values are trimmed of surrounding white space; the timestamp must be canonical Unix seconds
+/// Rules: header values are trimmed of surrounding white space (space, tab, CR, LF; a header with nothing else is
+/// <see cref="WebhookVerdict.MissingHeader"/>); the timestamp must be canonical Unix seconds
 /// (<c>^(0|[1-9][0-9]*)$</c>) and within <see cref="WebhookVerificationOptions.Tolerance"/> of now, inclusive; the
 /// signature header holds one or more entries separated by commas and/or white space, each an optional
 /// lower-case <c>sha256=</c> prefix plus exactly 64 hex digits in either case (other entries are ignored, none
@@ -68,13 +69,14 @@ public sealed class IpaiWebhookVerifier
     /// <returns>The verdict; only <see cref="WebhookVerdict.Accepted"/> lets the delivery through.</returns>
     public WebhookVerdict Verify(string? timestampHeader, string? signatureHeader, ReadOnlySpan<byte> body)
     {
-        if (timestampHeader is null || signatureHeader is null)
+        // A header that is absent, or present with nothing but white space, carries no value: missing.
+        ReadOnlySpan<char> timestamp = timestampHeader is null ? [] : WebhookHeaders.Trim(timestampHeader);
+        ReadOnlySpan<char> signatures = signatureHeader is null ? [] : WebhookHeaders.Trim(signatureHeader);
+        if (timestamp.IsEmpty || signatures.IsEmpty)
         {
             return WebhookVerdict.MissingHeader;
         }
 
-        ReadOnlySpan<char> timestamp = timestampHeader.AsSpan().Trim();
-        ReadOnlySpan<char> signatures = signatureHeader.AsSpan().Trim();
         Span<byte> decoded = stackalloc byte[WebhookHeaders.MaxDecodedEntries * DigestSize];
         int usable = DecodeEntries(signatures, decoded);
         if (!WebhookHeaders.TryParseTimestamp(timestamp, out long seconds) || usable == 0)
