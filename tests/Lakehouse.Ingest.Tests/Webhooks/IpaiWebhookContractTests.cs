@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
+using FsCheck.Xunit;
 
 namespace Lakehouse.Ingest.Tests;
 
@@ -372,6 +374,82 @@ public sealed class IpaiWebhookContractTests
         Assert.Equal(WebhookVerdict.Mismatch, verifier.Verify(ts, Sig(ts, secret: "forger"), Body));
         clock.SetUnixSeconds(Now + 301);
         Assert.Equal(WebhookVerdict.Stale, verifier.Verify(ts, Sig(ts), Body));
+    }
+
+    private const string TimestampAlphabet = "0123456789012345+-.eE x\t\r\n\u00A0\u2003\u0660\u0661\uFF10\uFF11\u00B9,";
+
+    // Rule, as an invariant: a timestamp header is missing when blank after trimming SP/HT/CR/LF, else it is malformed
+    // exactly when the trimmed value does not match ^(0|[1-9][0-9]*)$ over ASCII digits; a well-formed one is judged
+    // by the window and never throws.
+    [Property(MaxTest = 2000)]
+    public bool Verify_timestamp_verdict_follows_the_canonical_regex(int seed)
+    {
+        var random = new Random(seed);
+        int length = random.Next(0, 14);
+        var builder = new StringBuilder(length);
+        for (int i = 0; i < length; i++)
+        {
+            builder.Append(TimestampAlphabet[random.Next(TimestampAlphabet.Length)]);
+        }
+
+        if (random.Next(3) == 0)
+        {
+            builder.Insert(0, Ts(Now + random.Next(-400, 400)));
+        }
+
+        string header = builder.ToString();
+        string trimmed = header.Trim(' ', '\t', '\r', '\n');
+        WebhookVerdict verdict = Create().Verify(header, Sig(trimmed), Body);
+        if (trimmed.Length == 0)
+        {
+            return verdict == WebhookVerdict.MissingHeader;
+        }
+
+        bool canonical = Regex.IsMatch(trimmed, "^(0|[1-9][0-9]*)$", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+        return canonical
+            ? verdict is WebhookVerdict.Accepted or WebhookVerdict.Stale or WebhookVerdict.Future
+            : verdict == WebhookVerdict.Malformed;
+    }
+
+    private static readonly string[] EntryPieces = ["sha256=", "SHA256=", "v1=", ",", " ", "\t", "\u00A0", "=", "g", "0", "A"];
+
+    // Rule, as an invariant: the signature header is malformed exactly when none of its entries (split on commas and
+    // SP/HT/CR/LF) is an optional lower-case "sha256=" plus 64 ASCII hex digits; with the right digest among them it is accepted.
+    [Property(MaxTest = 1000)]
+    public bool Verify_signature_header_verdict_follows_the_entry_grammar(int seed)
+    {
+        var random = new Random(seed);
+        string ts = Ts(Now);
+        string good = Sig(ts);
+        string other = Sig(ts, secret: "other-secret");
+        var builder = new StringBuilder();
+        int parts = random.Next(1, 8);
+        for (int i = 0; i < parts; i++)
+        {
+            builder.Append(random.Next(6) switch
+            {
+                0 => good,
+                1 => other.ToUpperInvariant(),
+                2 => good[..random.Next(1, 64)],
+                _ => EntryPieces[random.Next(EntryPieces.Length)],
+            });
+        }
+
+        string header = builder.ToString();
+        string trimmed = header.Trim(' ', '\t', '\r', '\n');
+        WebhookVerdict verdict = Create().Verify(ts, header, Body);
+        if (trimmed.Length == 0)
+        {
+            return verdict == WebhookVerdict.MissingHeader;
+        }
+
+        string[] entries = trimmed.Split([',', ' ', '\t', '\r', '\n'], StringSplitOptions.RemoveEmptyEntries);
+        bool IsUsable(string entry) => Regex.IsMatch(entry, "^(sha256=)?[0-9a-fA-F]{64}$", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+        bool IsGood(string entry) => IsUsable(entry) && string.Equals(entry.Replace("sha256=", "", StringComparison.Ordinal), good, StringComparison.OrdinalIgnoreCase);
+        WebhookVerdict expected = !entries.Any(IsUsable) ? WebhookVerdict.Malformed
+            : entries.Any(IsGood) ? WebhookVerdict.Accepted
+            : WebhookVerdict.Mismatch;
+        return verdict == expected;
     }
 
     /// <summary>
