@@ -91,21 +91,48 @@ public sealed class IpaiWebhookVerifier
             return window;
         }
 
+        Span<byte> identity = stackalloc byte[DigestSize];
+        bool matched = MatchesContent(timestamp, body, decoded, usable, signatures, identity);
+
+        // "The timestamp is the header value exactly as sent": a sender that signed the value with its surrounding
+        // white space (which the rules then trim) is accepted too. The replay identity stays that of the trimmed
+        // value, so both spellings are one delivery.
+        ReadOnlySpan<char> raw = timestampHeader.AsSpan();
+        if (!matched && raw.Length != timestamp.Length)
+        {
+            matched = MatchesContent(raw, body, decoded, usable, signatures, []);
+        }
+
+        if (!matched)
+        {
+            return WebhookVerdict.Mismatch;
+        }
+
+        return _replayCache.TryRecord(identity, now, _retention) ? WebhookVerdict.Accepted : WebhookVerdict.Replay;
+    }
+
+    /// <summary>
+    /// Whether any usable entry is the HMAC of <c>"{timestamp}." + body</c> under any active secret (each compared in
+    /// constant time); writes the HMAC under the first secret into <paramref name="identity"/> unless it is empty.
+    /// </summary>
+    private bool MatchesContent(
+        ReadOnlySpan<char> timestamp, ReadOnlySpan<byte> body, ReadOnlySpan<byte> decoded, int usable, ReadOnlySpan<char> signatures, Span<byte> identity)
+    {
         int length = timestamp.Length + 1 + body.Length;
         Span<byte> content = WebhookHeaders.Rent(length, stackalloc byte[WebhookHeaders.StackContentLimit], out byte[]? rented);
         try
         {
+            // Only ASCII reaches here: canonical digits, and around them (raw spelling) space, tab, CR or LF.
             int written = WebhookHeaders.WriteAscii(timestamp, content);
             content[written++] = (byte)'.';
             body.CopyTo(content[written..]);
 
-            Span<byte> identity = stackalloc byte[DigestSize];
             Span<byte> digest = stackalloc byte[DigestSize];
             bool matched = false;
             for (int k = 0; k < _keys.Length && !matched; k++)
             {
                 HMACSHA256.HashData(_keys[k], content, digest);
-                if (k == 0)
+                if (k == 0 && !identity.IsEmpty)
                 {
                     digest.CopyTo(identity);
                 }
@@ -115,12 +142,7 @@ public sealed class IpaiWebhookVerifier
                     : MatchesAnyEntry(signatures, digest);
             }
 
-            if (!matched)
-            {
-                return WebhookVerdict.Mismatch;
-            }
-
-            return _replayCache.TryRecord(identity, now, _retention) ? WebhookVerdict.Accepted : WebhookVerdict.Replay;
+            return matched;
         }
         finally
         {

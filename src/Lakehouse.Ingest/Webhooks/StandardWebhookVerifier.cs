@@ -90,6 +90,32 @@ public sealed class StandardWebhookVerifier
             return window;
         }
 
+        bool matched = MatchesContent(id, timestamp, body, decoded, usable, signatures, candidate);
+
+        // The id and timestamp "as sent": a sender that signed the values with their surrounding white space (which
+        // the rules then trim) is accepted too; the replay identity is the trimmed id either way.
+        ReadOnlySpan<char> rawId = idHeader.AsSpan();
+        ReadOnlySpan<char> rawTimestamp = timestampHeader.AsSpan();
+        if (!matched && (rawId.Length != id.Length || rawTimestamp.Length != timestamp.Length))
+        {
+            matched = MatchesContent(rawId, rawTimestamp, body, decoded, usable, signatures, candidate);
+        }
+
+        if (!matched)
+        {
+            return WebhookVerdict.Mismatch;
+        }
+
+        Span<byte> identity = stackalloc byte[DigestSize];
+        IdentityOf(id, identity);
+        return _replayCache.TryRecord(identity, now, _retention) ? WebhookVerdict.Accepted : WebhookVerdict.Replay;
+    }
+
+    /// <summary>Whether any usable entry is the HMAC of <c>"{id}.{timestamp}.{body}"</c> under any active secret.</summary>
+    private bool MatchesContent(
+        ReadOnlySpan<char> id, ReadOnlySpan<char> timestamp, ReadOnlySpan<byte> body, ReadOnlySpan<byte> decoded, int usable,
+        ReadOnlySpan<char> signatures, Span<byte> candidate)
+    {
         int idBytes = Encoding.UTF8.GetByteCount(id);
         int length = idBytes + 1 + timestamp.Length + 1 + body.Length;
         Span<byte> content = WebhookHeaders.Rent(length, stackalloc byte[WebhookHeaders.StackContentLimit], out byte[]? rented);
@@ -111,14 +137,7 @@ public sealed class StandardWebhookVerifier
                     : MatchesAnyEntry(signatures, digest, candidate);
             }
 
-            if (!matched)
-            {
-                return WebhookVerdict.Mismatch;
-            }
-
-            Span<byte> identity = stackalloc byte[DigestSize];
-            IdentityOf(content[..idBytes], identity);
-            return _replayCache.TryRecord(identity, now, _retention) ? WebhookVerdict.Accepted : WebhookVerdict.Replay;
+            return matched;
         }
         finally
         {
@@ -130,18 +149,25 @@ public sealed class StandardWebhookVerifier
     /// The cache identity of an id: a short id (up to 31 UTF-8 bytes) is its length byte and its bytes, zero-padded;
     /// a longer one is its SHA-256 with the first byte forced to 0xFF, so the two forms never meet.
     /// </summary>
-    private static void IdentityOf(ReadOnlySpan<byte> id, Span<byte> identity)
+    private static void IdentityOf(ReadOnlySpan<char> id, Span<byte> identity)
     {
-        if (id.Length < DigestSize)
+        int idBytes = Encoding.UTF8.GetByteCount(id);
+        if (idBytes < DigestSize)
         {
             identity.Clear();
-            identity[0] = (byte)id.Length;
-            id.CopyTo(identity[1..]);
+            identity[0] = (byte)idBytes;
+            Encoding.UTF8.GetBytes(id, identity[1..]);
             return;
         }
 
-        SHA256.HashData(id, identity);
+        byte[]? rented = null;
+        Span<byte> bytes = idBytes <= WebhookHeaders.StackContentLimit
+            ? stackalloc byte[WebhookHeaders.StackContentLimit]
+            : (rented = System.Buffers.ArrayPool<byte>.Shared.Rent(idBytes));
+        int written = Encoding.UTF8.GetBytes(id, bytes);
+        SHA256.HashData(bytes[..written], identity);
         identity[0] = 0xFF;
+        WebhookHeaders.Return(rented);
     }
 
     /// <summary>Decodes a <c>v1,&lt;base64&gt;</c> entry into <paramref name="signature"/>; false for other versions or shapes.</summary>

@@ -156,13 +156,25 @@ public sealed class IpaiWebhookContractTests
         Assert.Equal(WebhookVerdict.Malformed, Create().Verify(ts + space, Sig(ts), Body));
     }
 
-    // Rule: the HMAC is over the timestamp exactly as sent; after trimming, that is the digits themselves.
-    [Fact]
-    public void Verify_signature_over_untrimmed_timestamp_Mismatch()
+    // Rule: the HMAC is over "the header value exactly as sent", and header values are trimmed. Decision: both
+    // readings are accepted — a signature over the trimmed digits, or over the value with its surrounding white
+    // space — and they are one delivery for replay purposes. Anything else around the digits is still a mismatch.
+    [Theory]
+    [InlineData(" ", "")]
+    [InlineData("", "\t")]
+    [InlineData(" \t", "\r\n")]
+    public void Verify_signature_over_trimmed_or_untrimmed_timestamp_Accepted_and_one_delivery(string before, string after)
     {
         string ts = Ts(Now);
+        string header = before + ts + after;
+        IpaiWebhookVerifier verifier = Create();
 
-        Assert.Equal(WebhookVerdict.Mismatch, Create().Verify(" " + ts, Sig(" " + ts), Body));
+        Assert.Equal(WebhookVerdict.Accepted, verifier.Verify(header, Sig(header), Body));
+        Assert.Equal(WebhookVerdict.Replay, verifier.Verify(ts, Sig(ts), Body));
+        Assert.Equal(WebhookVerdict.Replay, verifier.Verify(header, Sig(ts), Body));
+        Assert.Equal(WebhookVerdict.Mismatch, Create().Verify(ts, Sig(header), Body));
+        Assert.Equal(WebhookVerdict.Mismatch, Create().Verify(header, Sig("0" + ts), Body));
+        Assert.Equal(WebhookVerdict.Mismatch, Create().Verify(header, Sig(before + ts), Body.AsSpan(1).ToArray()));
     }
 
     // Decision: a header that is absent, empty or only white space is missing (HTTP gives an empty value no meaning).

@@ -169,12 +169,16 @@ public sealed class StandardWebhookContractTests
     }
 
     [Fact]
-    public void Verify_trimmed_headers_Accepted_and_signed_over_trimmed_values()
+    public void Verify_trimmed_headers_Accepted_whether_signed_over_trimmed_or_sent_values()
     {
         string ts = Ts(Now);
+        StandardWebhookVerifier verifier = Create();
 
         Assert.Equal(WebhookVerdict.Accepted, Create().Verify(" " + Id + "\t", "\t" + ts + " ", " " + V1(Id, ts) + "\r\n", Body));
-        Assert.Equal(WebhookVerdict.Mismatch, Create().Verify(" " + Id, ts, V1(" " + Id, ts), Body));
+        Assert.Equal(WebhookVerdict.Accepted, verifier.Verify(" " + Id, ts + " ", V1(" " + Id, ts + " "), Body));
+        Assert.Equal(WebhookVerdict.Replay, verifier.Verify(Id, ts, V1(Id, ts), Body));
+        Assert.Equal(WebhookVerdict.Mismatch, Create().Verify(Id, ts, V1(" " + Id, ts), Body));
+        Assert.Equal(WebhookVerdict.Mismatch, Create().Verify(" " + Id, ts, V1(" " + Id, ts + " "), Body));
     }
 
     // Rule: "secrets whsec_<base64> with the prefix optional; key 24–64 bytes (else a clear error)".
