@@ -67,7 +67,21 @@ public sealed class IpaiWebhookVerifier
     /// <param name="signatureHeader">The <c>x-ipai-signature</c> value as received; <see langword="null"/> when absent.</param>
     /// <param name="body">The raw request body bytes, exactly as received.</param>
     /// <returns>The verdict; only <see cref="WebhookVerdict.Accepted"/> lets the delivery through.</returns>
-    public WebhookVerdict Verify(string? timestampHeader, string? signatureHeader, ReadOnlySpan<byte> body)
+    public WebhookVerdict Verify(string? timestampHeader, string? signatureHeader, ReadOnlySpan<byte> body) =>
+        Verify(timestampHeader, signatureHeader, body, recordReplay: true);
+
+    /// <summary>
+    /// Verifies one delivery; with <paramref name="recordReplay"/> false the replay check is left to the caller: a
+    /// verified delivery is <see cref="WebhookVerdict.Accepted"/> and nothing is recorded, so the caller can first make
+    /// the delivery durable and then call <see cref="TryRecordDelivery"/> (a failed write then leaves an identical retry
+    /// acceptable instead of refusing it as a replay).
+    /// </summary>
+    /// <param name="timestampHeader">The <c>x-ipai-timestamp</c> value as received; <see langword="null"/> when absent.</param>
+    /// <param name="signatureHeader">The <c>x-ipai-signature</c> value as received; <see langword="null"/> when absent.</param>
+    /// <param name="body">The raw request body bytes, exactly as received.</param>
+    /// <param name="recordReplay">Whether to check and record the replay identity (as <see cref="Verify(string?, string?, ReadOnlySpan{byte})"/> does).</param>
+    /// <returns>The verdict; never <see cref="WebhookVerdict.Replay"/> when <paramref name="recordReplay"/> is false.</returns>
+    public WebhookVerdict Verify(string? timestampHeader, string? signatureHeader, ReadOnlySpan<byte> body, bool recordReplay)
     {
         // A header that is absent, or present with nothing but white space, carries no value: missing.
         ReadOnlySpan<char> timestamp = timestampHeader is null ? [] : WebhookHeaders.Trim(timestampHeader);
@@ -108,7 +122,41 @@ public sealed class IpaiWebhookVerifier
             return WebhookVerdict.Mismatch;
         }
 
-        return _replayCache.TryRecord(identity, now, _retention) ? WebhookVerdict.Accepted : WebhookVerdict.Replay;
+        return !recordReplay || _replayCache.TryRecord(identity, now, _retention) ? WebhookVerdict.Accepted : WebhookVerdict.Replay;
+    }
+
+    /// <summary>
+    /// Records the replay identity of a delivery already verified with <c>recordReplay: false</c> (the same identity
+    /// <see cref="Verify(string?, string?, ReadOnlySpan{byte})"/> records: timestamp and body).
+    /// </summary>
+    /// <param name="timestampHeader">The <c>x-ipai-timestamp</c> value as received.</param>
+    /// <param name="body">The raw request body bytes.</param>
+    /// <returns><see langword="true"/> when the delivery is new (now recorded); <see langword="false"/> when it is a replay.</returns>
+    /// <exception cref="ArgumentException">The timestamp is not canonical Unix seconds (the delivery was not verified).</exception>
+    public bool TryRecordDelivery(string timestampHeader, ReadOnlySpan<byte> body)
+    {
+        ArgumentNullException.ThrowIfNull(timestampHeader);
+        ReadOnlySpan<char> timestamp = WebhookHeaders.Trim(timestampHeader);
+        if (!WebhookHeaders.TryParseTimestamp(timestamp, out _))
+        {
+            throw new ArgumentException("the timestamp is not canonical Unix seconds; verify the delivery first.", nameof(timestampHeader));
+        }
+
+        int length = timestamp.Length + 1 + body.Length;
+        Span<byte> content = WebhookHeaders.Rent(length, stackalloc byte[WebhookHeaders.StackContentLimit], out byte[]? rented);
+        try
+        {
+            int written = WebhookHeaders.WriteAscii(timestamp, content);
+            content[written++] = (byte)'.';
+            body.CopyTo(content[written..]);
+            Span<byte> identity = stackalloc byte[DigestSize];
+            HMACSHA256.HashData(_keys[0], content, identity);
+            return _replayCache.TryRecord(identity, _timeProvider.GetUtcNow(), _retention);
+        }
+        finally
+        {
+            WebhookHeaders.Return(rented);
+        }
     }
 
     /// <summary>

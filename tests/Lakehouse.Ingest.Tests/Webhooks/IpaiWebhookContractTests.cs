@@ -356,6 +356,25 @@ public sealed class IpaiWebhookContractTests
         Assert.Equal(WebhookVerdict.Stale, verifier.Verify(ts, Sig(ts), Body));
     }
 
+    // Rule: replay = second verified delivery. With recordReplay: false the caller records once the delivery is
+    // durable; TryRecordDelivery uses the same identity as Verify (timestamp, trimmed, and body).
+    [Fact]
+    public void Verify_without_recording_then_TryRecordDelivery_same_identity_as_Verify()
+    {
+        IpaiWebhookVerifier verifier = Create();
+        string ts = Ts(Now);
+
+        Assert.Equal(WebhookVerdict.Accepted, verifier.Verify(ts, Sig(ts), Body, recordReplay: false));
+        Assert.Equal(WebhookVerdict.Accepted, verifier.Verify(ts, Sig(ts), Body, recordReplay: false));
+        Assert.Equal(WebhookVerdict.Mismatch, verifier.Verify(ts, Sig(ts, secret: "x"), Body, recordReplay: false));
+        Assert.True(verifier.TryRecordDelivery(" " + ts, Body));
+        Assert.False(verifier.TryRecordDelivery(ts, Body));
+        Assert.Equal(WebhookVerdict.Replay, verifier.Verify(ts, Sig(ts), Body));
+        Assert.Equal(WebhookVerdict.Accepted, verifier.Verify(Ts(Now + 1), Sig(Ts(Now + 1)), Body));
+        Assert.False(verifier.TryRecordDelivery(Ts(Now + 1), Body));
+        Assert.Throws<ArgumentException>(() => verifier.TryRecordDelivery("+1", Body));
+    }
+
     // Rule: "checked in that order": missing_header, malformed, stale, future, mismatch, replay.
     [Theory]
     [InlineData(null, "{X}", WebhookVerdict.MissingHeader)]
