@@ -146,6 +146,24 @@ public sealed class EventStoreTests(PostgresDatabase db) : IClassFixture<Postgre
         Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM odoo.webhook_events"));
     }
 
+    // A verified body that PostgreSQL cannot store (jsonb refuses \u0000 and lone surrogates; numeric has a range) is
+    // an invalid body with its reason, not an exception the sender would retry forever.
+    [Theory]
+    [InlineData("""{"event_type":"x","aggregate_type":"t","aggregate_id":1,"payload":{"note":"a\u0000b"}}""", "PostgreSQL refuses")]
+    [InlineData("""{"event_type":"x","aggregate_type":"t","aggregate_id":1,"payload":{"note":"\ud800"}}""", "PostgreSQL refuses")]
+    [InlineData("""{"event_type":"x","aggregate_type":"t","aggregate_id":1,"payload":{"n":1e400000}}""", "PostgreSQL refuses")]
+    [InlineData("""{"event_type":"x\u0000","aggregate_type":"t","aggregate_id":1,"payload":{}}""", "PostgreSQL refuses")]
+    [InlineData("""{"event_type":"\ud800","aggregate_type":"t","aggregate_id":1,"payload":{}}""", "not valid Unicode")]
+    [InlineData("""{"event_type":"x","aggregate_type":"t","aggregate_id":1,"payload":{},"event_id":"\udc00"}""", "not valid Unicode")]
+    public async Task AppendAsync_body_postgres_cannot_store_is_invalid_not_an_exception(string body, string reason)
+    {
+        OdooAppendResult result = await Store().AppendAsync(Encoding.UTF8.GetBytes(body));
+
+        Assert.Equal(OdooAppendOutcome.Invalid, result.Outcome);
+        Assert.Contains(reason, result.Error, StringComparison.Ordinal);
+        Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM odoo.webhook_events"));
+    }
+
     [Fact]
     public async Task AppendAsync_duplicate_event_id_member_last_one_wins()
     {

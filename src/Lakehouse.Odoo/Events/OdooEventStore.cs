@@ -73,7 +73,18 @@ public sealed class OdooEventStore
         command.Parameters.Add(new NpgsqlParameter { Value = parsed.AggregateId });
         command.Parameters.Add(new NpgsqlParameter { Value = parsed.PayloadJson, NpgsqlDbType = NpgsqlDbType.Jsonb });
         command.Parameters.Add(new NpgsqlParameter { Value = now });
-        NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        NpgsqlDataReader reader;
+        try
+        {
+            reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (PostgresException e) when (e.SqlState.StartsWith("22", StringComparison.Ordinal))
+        {
+            // Class 22, data exception: PostgreSQL refuses a value of the body (jsonb refuses \u0000, a number beyond
+            // numeric's range...). Retrying cannot help, so it is an invalid body, not a failure to store.
+            return new OdooAppendResult(OdooAppendOutcome.Invalid, 0, null, $"PostgreSQL refuses the body ({e.SqlState}): {e.MessageText}");
+        }
+
         await using ConfiguredAsyncDisposable readerScope = reader.ConfigureAwait(false);
         if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -258,37 +269,51 @@ public sealed class OdooEventStore
 
         using (document)
         {
-            JsonElement root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
+            try
             {
-                error = "body is not a JSON object";
+                return TryParse(document.RootElement, body, out parsed, out error);
+            }
+            catch (InvalidOperationException)
+            {
+                // GetString cannot transcode a lone surrogate escape ("\ud800"), which jsonb refuses too.
+                error = "body has a string that is not valid Unicode (a lone surrogate escape)";
                 return false;
             }
-
-            if (!TryText(root, "event_type", out string? eventType, out error)
-                || !TryText(root, "aggregate_type", out string? aggregateType, out error)
-                || !TryText(root, "aggregate_id", out string? aggregateId, out error))
-            {
-                return false;
-            }
-
-            if (!root.TryGetProperty("payload", out JsonElement payload) || payload.ValueKind is JsonValueKind.Undefined)
-            {
-                error = "field 'payload' is missing";
-                return false;
-            }
-
-            if (!TryEventIdKey(root, out string? key, out error))
-            {
-                return false;
-            }
-
-            key ??= "sha256:" + Convert.ToHexStringLower(SHA256.HashData(body));
-
-            parsed = new ParsedBody(key, eventType!, aggregateType!, aggregateId!, payload.GetRawText());
-            error = null;
-            return true;
         }
+    }
+
+    private static bool TryParse(JsonElement root, ReadOnlySpan<byte> body, out ParsedBody parsed, out string? error)
+    {
+        parsed = default;
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            error = "body is not a JSON object";
+            return false;
+        }
+
+        if (!TryText(root, "event_type", out string? eventType, out error)
+            || !TryText(root, "aggregate_type", out string? aggregateType, out error)
+            || !TryText(root, "aggregate_id", out string? aggregateId, out error))
+        {
+            return false;
+        }
+
+        if (!root.TryGetProperty("payload", out JsonElement payload) || payload.ValueKind is JsonValueKind.Undefined)
+        {
+            error = "field 'payload' is missing";
+            return false;
+        }
+
+        if (!TryEventIdKey(root, out string? key, out error))
+        {
+            return false;
+        }
+
+        key ??= "sha256:" + Convert.ToHexStringLower(SHA256.HashData(body));
+
+        parsed = new ParsedBody(key, eventType!, aggregateType!, aggregateId!, payload.GetRawText());
+        error = null;
+        return true;
     }
 
     /// <summary>
