@@ -42,9 +42,9 @@ internal static class WebhookCommands
             Arity = ArgumentArity.OneOrMore,
         };
         Option<FileInfo> verifyBody = BodyOption();
-        var verifyTimestamp = new Option<string?>("--timestamp") { Description = "The timestamp header value (absent = missing_header)." };
-        var verifySignature = new Option<string?>("--signature") { Description = "The signature header value (absent = missing_header)." };
-        var verifyId = new Option<string?>("--id") { Description = "standard: the webhook-id header value (absent = missing_header)." };
+        var verifyTimestamp = new Option<string?>("--timestamp") { Description = "The timestamp header value (absent or blank = missing_header)." };
+        var verifySignature = new Option<string?>("--signature") { Description = "The signature header value (absent or blank = missing_header)." };
+        var verifyId = new Option<string?>("--id") { Description = "standard: the webhook-id header value (absent or blank = missing_header)." };
         var verifyNow = new Option<long?>("--now") { Description = "Unix seconds to treat as now (default: the clock)." };
         verify.Options.Add(verifyScheme);
         verify.Options.Add(verifySecrets);

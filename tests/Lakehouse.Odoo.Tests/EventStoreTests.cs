@@ -65,6 +65,115 @@ public sealed class EventStoreTests(PostgresDatabase db) : IClassFixture<Postgre
         Assert.Equal("event:evt-1", again.IdempotencyKey);
     }
 
+    private static byte[] RawEventId(string eventIdJson, string payload = """{"name":"Task"}""") =>
+        Encoding.UTF8.GetBytes(
+            $$"""{"event_type":"project.task.updated","aggregate_type":"project.task","aggregate_id":1,"payload":{{payload}},"event_id":{{eventIdJson}}}""");
+
+    // DESIGN.md "Odoo webhook": "the event store also dedups by the body's event_id when present". Decision: a number
+    // id is keyed by its exact value, and equals the string of that value.
+    [Theory]
+    [InlineData("42", "42.0", "event:42")]
+    [InlineData("42", "4.2e1", "event:42")]
+    [InlineData("42", "420E-1", "event:42")]
+    [InlineData("42", "\"42\"", "event:42")]
+    [InlineData("\"42\"", "42.000", "event:42")]
+    [InlineData("-0", "0", "event:0")]
+    [InlineData("0.0", "0e5", "event:0")]
+    [InlineData("1.50", "15e-1", "event:1.5")]
+    [InlineData("-12.5", "-1.25e1", "event:-12.5")]
+    [InlineData("0.005", "5e-3", "event:0.005")]
+    [InlineData("1e2000", "10e1999", "event:1e2000")]
+    [InlineData("18446744073709551616", "1.8446744073709551616e19", "event:18446744073709551616")]
+    [InlineData("\"evt-7\"", "\"evt\u002d7\"", "event:evt-7")]
+    public async Task AppendAsync_event_id_spellings_of_one_value_are_one_event(string firstId, string secondId, string key)
+    {
+        OdooEventStore store = Store();
+        OdooAppendResult first = await store.AppendAsync(RawEventId(firstId));
+        OdooAppendResult second = await store.AppendAsync(RawEventId(secondId, """{"name":"Other body"}"""));
+
+        Assert.Equal(OdooAppendOutcome.Stored, first.Outcome);
+        Assert.Equal(OdooAppendOutcome.Duplicate, second.Outcome);
+        Assert.Equal(key, first.IdempotencyKey);
+        Assert.Equal(key, second.IdempotencyKey);
+    }
+
+    [Theory]
+    [InlineData("42", "43")]
+    [InlineData("42", "42.5")]
+    [InlineData("42", "-42")]
+    [InlineData("\"a\"", "\"A\"")]
+    [InlineData("\"a\"", "\" a\"")]
+    [InlineData("1e2000", "1e2001")]
+    public async Task AppendAsync_different_event_ids_are_different_events(string firstId, string secondId)
+    {
+        OdooEventStore store = Store();
+
+        Assert.Equal(OdooAppendOutcome.Stored, (await store.AppendAsync(RawEventId(firstId))).Outcome);
+        Assert.Equal(OdooAppendOutcome.Stored, (await store.AppendAsync(RawEventId(secondId))).Outcome);
+    }
+
+    // Decision: an event_id that is null, empty or only white space names nothing; the body's SHA-256 stands in,
+    // so two different bodies are two events and the same body twice is one.
+    [Theory]
+    [InlineData("null")]
+    [InlineData("\"\"")]
+    [InlineData("\"  \"")]
+    public async Task AppendAsync_null_or_blank_event_id_falls_back_to_body_hash(string eventId)
+    {
+        OdooEventStore store = Store();
+        OdooAppendResult first = await store.AppendAsync(RawEventId(eventId));
+        OdooAppendResult other = await store.AppendAsync(RawEventId(eventId, """{"name":"Other body"}"""));
+        OdooAppendResult again = await store.AppendAsync(RawEventId(eventId));
+
+        Assert.Equal(OdooAppendOutcome.Stored, first.Outcome);
+        Assert.Equal(OdooAppendOutcome.Stored, other.Outcome);
+        Assert.Equal(OdooAppendOutcome.Duplicate, again.Outcome);
+        Assert.Equal("sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(RawEventId(eventId))), first.IdempotencyKey);
+    }
+
+    // Decision: an event_id of another JSON type is a malformed body (refused with its reason), not silently ignored.
+    [Theory]
+    [InlineData("true")]
+    [InlineData("false")]
+    [InlineData("{\"id\":1}")]
+    [InlineData("[1]")]
+    public async Task AppendAsync_event_id_neither_string_nor_number_is_invalid(string eventId)
+    {
+        OdooAppendResult result = await Store().AppendAsync(RawEventId(eventId));
+
+        Assert.Equal(OdooAppendOutcome.Invalid, result.Outcome);
+        Assert.Contains("'event_id' must be a string or a number", result.Error, StringComparison.Ordinal);
+        Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM odoo.webhook_events"));
+    }
+
+    // A verified body that PostgreSQL cannot store (jsonb refuses \u0000 and lone surrogates; numeric has a range) is
+    // an invalid body with its reason, not an exception the sender would retry forever.
+    [Theory]
+    [InlineData("""{"event_type":"x","aggregate_type":"t","aggregate_id":1,"payload":{"note":"a\u0000b"}}""", "PostgreSQL refuses")]
+    [InlineData("""{"event_type":"x","aggregate_type":"t","aggregate_id":1,"payload":{"note":"\ud800"}}""", "PostgreSQL refuses")]
+    [InlineData("""{"event_type":"x","aggregate_type":"t","aggregate_id":1,"payload":{"n":1e400000}}""", "PostgreSQL refuses")]
+    [InlineData("""{"event_type":"x\u0000","aggregate_type":"t","aggregate_id":1,"payload":{}}""", "PostgreSQL refuses")]
+    [InlineData("""{"event_type":"\ud800","aggregate_type":"t","aggregate_id":1,"payload":{}}""", "not valid Unicode")]
+    [InlineData("""{"event_type":"x","aggregate_type":"t","aggregate_id":1,"payload":{},"event_id":"\udc00"}""", "not valid Unicode")]
+    public async Task AppendAsync_body_postgres_cannot_store_is_invalid_not_an_exception(string body, string reason)
+    {
+        OdooAppendResult result = await Store().AppendAsync(Encoding.UTF8.GetBytes(body));
+
+        Assert.Equal(OdooAppendOutcome.Invalid, result.Outcome);
+        Assert.Contains(reason, result.Error, StringComparison.Ordinal);
+        Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM odoo.webhook_events"));
+    }
+
+    [Fact]
+    public async Task AppendAsync_duplicate_event_id_member_last_one_wins()
+    {
+        OdooEventStore store = Store();
+        byte[] body = Encoding.UTF8.GetBytes(
+            """{"event_type":"x","aggregate_type":"t","aggregate_id":1,"payload":{},"event_id":"first","event_id":"second"}""");
+
+        Assert.Equal("event:second", (await store.AppendAsync(body)).IdempotencyKey);
+    }
+
     [Theory]
     [InlineData("", "body is empty")]
     [InlineData("[1,2]", "not a JSON object")]

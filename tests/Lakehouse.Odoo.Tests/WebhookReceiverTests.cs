@@ -51,6 +51,33 @@ public sealed class WebhookReceiverTests(PostgresDatabase db) : IClassFixture<Po
         Assert.Equal(1L, await db.ScalarAsync<long>("SELECT count(*) FROM odoo.webhook_events"));
     }
 
+    // DESIGN.md "Odoo webhook": a second *verified* delivery is a replay. The receiver records the identity only once
+    // the event is written, so a delivery whose write failed is not yet "delivered" and its identical retry is stored.
+    [Fact]
+    public async Task ReceiveAsync_write_failure_leaves_the_identical_retry_acceptable_then_replay()
+    {
+        var options = new WebhookVerificationOptions();
+        options.Secrets.Add("new-secret");
+        var verifier = new IpaiWebhookVerifier(options, new InMemoryWebhookReplayCache(), _time);
+        await using Npgsql.NpgsqlDataSource broken = Npgsql.NpgsqlDataSource.Create("Host=127.0.0.1;Port=1;Timeout=3;Database=none;Username=none;Password=none");
+        var failing = new OdooWebhookReceiver(verifier, new OdooEventStore(broken, Options.Create(new OdooOptions()), _time));
+        var working = new OdooWebhookReceiver(verifier, new OdooEventStore(db.DataSource, Options.Create(new OdooOptions()), _time));
+        byte[] body = Encoding.UTF8.GetBytes("""{"event_type":"project.task.updated","aggregate_type":"project.task","aggregate_id":43,"payload":{}}""");
+        string ts = _time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        string signature = IpaiWebhookSigner.Sign("new-secret", ts, body);
+
+        await Assert.ThrowsAnyAsync<Exception>(() => failing.ReceiveAsync(ts, signature, body));
+        OdooWebhookReceipt retry = await working.ReceiveAsync(ts, signature, body);
+        OdooWebhookReceipt replay = await working.ReceiveAsync(ts, signature, body);
+
+        Assert.True(retry.Accepted);
+        Assert.Equal(OdooAppendOutcome.Stored, retry.Stored!.Value.Outcome);
+        Assert.Equal(WebhookVerdict.Replay, replay.Verdict);
+        Assert.False(replay.Accepted);
+        Assert.Equal(OdooAppendOutcome.Duplicate, replay.Stored!.Value.Outcome);
+        Assert.Equal(1L, await db.ScalarAsync<long>("SELECT count(*) FROM odoo.webhook_events"));
+    }
+
     [Fact]
     public async Task ReceiveAsync_verified_but_invalid_body_is_not_accepted()
     {

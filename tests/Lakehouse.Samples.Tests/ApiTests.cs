@@ -353,6 +353,23 @@ public sealed class ApiTests(PostgresDatabase db) : IClassFixture<PostgresDataba
         await Problem(response, HttpStatusCode.Unauthorized);
     }
 
+    // DESIGN.md "Odoo webhook": the signature header holds one or more entries separated by commas; repeated header
+    // lines are one comma-joined value (RFC 9110 §5.3), so a good entry on the second line counts.
+    [Fact]
+    public async Task Odoo_webhook_signature_entries_on_repeated_header_lines_are_all_considered()
+    {
+        byte[] body = Encoding.UTF8.GetBytes("""{"event_type":"project.task.updated","aggregate_type":"project.task","aggregate_id":8,"payload":{}}""");
+        string ts = TimeProvider.System.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+
+        using HttpResponseMessage response = await Send(HttpMethod.Post, "/odoo-webhook", new ByteArrayContent(body), null, r =>
+        {
+            r.Headers.Add("x-ipai-timestamp", ts);
+            r.Headers.TryAddWithoutValidation("x-ipai-signature", [IpaiWebhookSigner.Sign("wrong", ts, body), IpaiWebhookSigner.Sign(OdooSecret, ts, body)]);
+        });
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+    }
+
     [Fact]
     public async Task Odoo_webhook_signed_is_accepted_and_stored_forged_is_401_problem()
     {

@@ -11,8 +11,10 @@ internal static class WebhookEndpoint
     {
         using var buffer = new MemoryStream();
         await request.Body.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+        // The string conversion joins repeated field lines with commas (RFC 9110 §5.3): a second x-ipai-signature line
+        // adds entries, a second x-ipai-timestamp line makes the timestamp malformed; an absent header stays null.
         OdooWebhookReceipt receipt = await receiver.ReceiveAsync(
-            request.Headers["x-ipai-timestamp"].FirstOrDefault(), request.Headers["x-ipai-signature"].FirstOrDefault(),
+            (string?)request.Headers[IpaiWebhookVerifier.TimestampHeader], (string?)request.Headers[IpaiWebhookVerifier.SignatureHeader],
             buffer.GetBuffer().AsMemory(0, (int)buffer.Length), cancellationToken).ConfigureAwait(false);
         if (receipt.Accepted)
         {

@@ -8,9 +8,9 @@ public enum EdgeTokenRefusal
     None,
 
     /// <summary>
-    /// Not a compact JWS of three base64url segments holding JSON objects; a duplicate member; <c>exp</c>, <c>nbf</c> or
-    /// <c>iat</c> not a finite number; or a registered member of a JSON type the JWT reader refuses (an <c>alg</c> that is
-    /// not a string, an <c>aud</c> that is neither a string nor an array).
+    /// Not a compact JWS of three canonical, unpadded base64url segments holding strict JSON objects; a duplicate
+    /// member name; a string that is not valid Unicode (a lone surrogate escape); <c>exp</c>, <c>nbf</c> or <c>iat</c>
+    /// not a JSON number of finite double range; a <c>typ</c>, <c>cty</c> or <c>kid</c> header that is not a string.
     /// </summary>
     Malformed,
 

@@ -3,7 +3,6 @@ using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Microsoft.IdentityModel.JsonWebTokens;
 
 namespace Lakehouse.Ingest;
 
@@ -14,11 +13,12 @@ namespace Lakehouse.Ingest;
 /// </summary>
 /// <remarks>
 /// <para>
-/// <see cref="JsonWebToken"/> reads the compact form; every rule is then checked here on the decoded header and
-/// payload, and the signature is an HMAC-SHA256 compared in constant time. The library's own validation is not
-/// used because it is lenient where the contract is strict (a 5-minute default skew, <c>exp</c> as a string,
-/// <c>alg</c> resolution) and refuses HMAC keys under 256 bits, which would wrongly refuse valid tokens signed
-/// with shorter secrets.
+/// Every rule is checked here on the strictly decoded header and payload (System.Text.Json), and the signature is
+/// an HMAC-SHA256 compared in constant time. Microsoft.IdentityModel.JsonWebTokens issues the tokens, but neither its
+/// validation nor its <c>JsonWebToken</c> reader is used here: the validation is lenient where the contract is strict
+/// (a 5-minute default skew, <c>exp</c> as a string, <c>alg</c> resolution) and refuses HMAC keys under 256 bits,
+/// and the reader refuses valid NumericDates of 2^63 seconds and more, which the contract ("exp, a number, no
+/// maximum unless configured") accepts.
 /// </para>
 /// <para>
 /// <c>exp</c> is exclusive as RFC 7519 has it: a token is expired from <c>exp + skew</c> on; it is not yet valid
@@ -74,7 +74,7 @@ public sealed class EdgeTokenValidator
 
         byte[]? headerJson = DecodeBase64Url(token.AsSpan(0, firstDot));
         byte[]? payloadJson = DecodeBase64Url(token.AsSpan(firstDot + 1, secondDot - firstDot - 1));
-        if (headerJson is null || payloadJson is null || !CanRead(token))
+        if (headerJson is null || payloadJson is null)
         {
             return EdgeTokenValidation.Refused(EdgeTokenRefusal.Malformed);
         }
@@ -83,7 +83,7 @@ public sealed class EdgeTokenValidator
         {
             using JsonDocument header = JsonDocument.Parse(headerJson);
             using JsonDocument payload = JsonDocument.Parse(payloadJson);
-            if (!IsObjectWithUniqueNames(header.RootElement) || !IsObjectWithUniqueNames(payload.RootElement))
+            if (!IsWellFormedObject(header.RootElement) || !IsWellFormedObject(payload.RootElement) || !HasStringHeaderMembers(header.RootElement))
             {
                 return EdgeTokenValidation.Refused(EdgeTokenRefusal.Malformed);
             }
@@ -101,23 +101,9 @@ public sealed class EdgeTokenValidator
 
             return EdgeTokenValidation.Refused(refusal);
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
             return EdgeTokenValidation.Refused(EdgeTokenRefusal.Malformed);
-        }
-    }
-
-    private static bool CanRead(string token)
-    {
-        try
-        {
-            _ = new JsonWebToken(token);
-            return true;
-        }
-        catch (Exception e) when (e is ArgumentException or FormatException or JsonException or OverflowException or InvalidOperationException)
-        {
-            // SecurityTokenMalformedException is an ArgumentException; the others guard the reader's JSON handling.
-            return false;
         }
     }
 
@@ -136,7 +122,10 @@ public sealed class EdgeTokenValidator
         ReadOnlySpan<char> encoded = token.AsSpan(secondDot + 1);
         Span<byte> signature = stackalloc byte[SignatureLength + 2];
         // 32 bytes are exactly 43 unpadded base64url characters; the re-encoding check refuses non-canonical trailing bits.
-        if (encoded.Length != 43 || encoded.ContainsAnyExcept(Base64UrlAlphabet) || Base64Url.DecodeFromChars(encoded, signature) != SignatureLength)
+        // The OperationStatus overload reports bad input instead of throwing (the span overload throws FormatException,
+        // for example on non-zero unused bits in the last character).
+        if (encoded.Length != 43 || encoded.ContainsAnyExcept(Base64UrlAlphabet)
+            || Base64Url.DecodeFromChars(encoded, signature, out _, out int decoded) != OperationStatus.Done || decoded != SignatureLength)
         {
             return EdgeTokenRefusal.Malformed;
         }
@@ -257,7 +246,11 @@ public sealed class EdgeTokenValidator
         return element.ValueKind == JsonValueKind.Number && element.TryGetDouble(out value) && double.IsFinite(value);
     }
 
-    private static bool IsObjectWithUniqueNames(JsonElement element)
+    /// <summary>
+    /// A JSON object whose member names are unique (RFC 7519 §4: duplicate claim names are refused) and whose strings,
+    /// at any depth, are valid Unicode (a lone surrogate escape such as <c>"\ud800"</c> is not).
+    /// </summary>
+    private static bool IsWellFormedObject(JsonElement element)
     {
         if (element.ValueKind != JsonValueKind.Object)
         {
@@ -265,9 +258,64 @@ public sealed class EdgeTokenValidator
         }
 
         var names = new HashSet<string>(StringComparer.Ordinal);
-        foreach (JsonProperty property in element.EnumerateObject())
+        try
         {
-            if (!names.Add(property.Name))
+            foreach (JsonProperty property in element.EnumerateObject())
+            {
+                if (!names.Add(property.Name) || !HasValidStrings(property.Value))
+                {
+                    return false;
+                }
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // GetString (and JsonProperty.Name) cannot transcode an escaped lone surrogate.
+            return false;
+        }
+
+        return true;
+    }
+
+    private static bool HasValidStrings(JsonElement element)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.String:
+                _ = element.GetString();
+                return true;
+            case JsonValueKind.Array:
+                foreach (JsonElement item in element.EnumerateArray())
+                {
+                    if (!HasValidStrings(item))
+                    {
+                        return false;
+                    }
+                }
+
+                return true;
+            case JsonValueKind.Object:
+                foreach (JsonProperty property in element.EnumerateObject())
+                {
+                    _ = property.Name;
+                    if (!HasValidStrings(property.Value))
+                    {
+                        return false;
+                    }
+                }
+
+                return true;
+            default:
+                return true;
+        }
+    }
+
+    /// <summary>The header members RFC 7515 defines as strings (<c>typ</c>, <c>cty</c>, <c>kid</c>) are strings when present.</summary>
+    private static bool HasStringHeaderMembers(JsonElement header)
+    {
+        foreach (string name in (ReadOnlySpan<string>)["typ", "cty", "kid"])
+        {
+            if (header.TryGetProperty(name, out JsonElement value) && value.ValueKind != JsonValueKind.String)
             {
                 return false;
             }

@@ -9,7 +9,8 @@ namespace Lakehouse.Ingest;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Rules: header values are trimmed of surrounding white space; the timestamp must be canonical Unix seconds
+/// Rules: header values are trimmed of surrounding white space (space, tab, CR, LF; a header with nothing else is
+/// <see cref="WebhookVerdict.MissingHeader"/>); the timestamp must be canonical Unix seconds
 /// (<c>^(0|[1-9][0-9]*)$</c>) and within <see cref="WebhookVerificationOptions.Tolerance"/> of now, inclusive; the
 /// signature header holds one or more entries separated by commas and/or white space, each an optional
 /// lower-case <c>sha256=</c> prefix plus exactly 64 hex digits in either case (other entries are ignored, none
@@ -66,15 +67,30 @@ public sealed class IpaiWebhookVerifier
     /// <param name="signatureHeader">The <c>x-ipai-signature</c> value as received; <see langword="null"/> when absent.</param>
     /// <param name="body">The raw request body bytes, exactly as received.</param>
     /// <returns>The verdict; only <see cref="WebhookVerdict.Accepted"/> lets the delivery through.</returns>
-    public WebhookVerdict Verify(string? timestampHeader, string? signatureHeader, ReadOnlySpan<byte> body)
+    public WebhookVerdict Verify(string? timestampHeader, string? signatureHeader, ReadOnlySpan<byte> body) =>
+        Verify(timestampHeader, signatureHeader, body, recordReplay: true);
+
+    /// <summary>
+    /// Verifies one delivery; with <paramref name="recordReplay"/> false the replay check is left to the caller: a
+    /// verified delivery is <see cref="WebhookVerdict.Accepted"/> and nothing is recorded, so the caller can first make
+    /// the delivery durable and then call <see cref="TryRecordDelivery"/> (a failed write then leaves an identical retry
+    /// acceptable instead of refusing it as a replay).
+    /// </summary>
+    /// <param name="timestampHeader">The <c>x-ipai-timestamp</c> value as received; <see langword="null"/> when absent.</param>
+    /// <param name="signatureHeader">The <c>x-ipai-signature</c> value as received; <see langword="null"/> when absent.</param>
+    /// <param name="body">The raw request body bytes, exactly as received.</param>
+    /// <param name="recordReplay">Whether to check and record the replay identity (as <see cref="Verify(string?, string?, ReadOnlySpan{byte})"/> does).</param>
+    /// <returns>The verdict; never <see cref="WebhookVerdict.Replay"/> when <paramref name="recordReplay"/> is false.</returns>
+    public WebhookVerdict Verify(string? timestampHeader, string? signatureHeader, ReadOnlySpan<byte> body, bool recordReplay)
     {
-        if (timestampHeader is null || signatureHeader is null)
+        // A header that is absent, or present with nothing but white space, carries no value: missing.
+        ReadOnlySpan<char> timestamp = timestampHeader is null ? [] : WebhookHeaders.Trim(timestampHeader);
+        ReadOnlySpan<char> signatures = signatureHeader is null ? [] : WebhookHeaders.Trim(signatureHeader);
+        if (timestamp.IsEmpty || signatures.IsEmpty)
         {
             return WebhookVerdict.MissingHeader;
         }
 
-        ReadOnlySpan<char> timestamp = timestampHeader.AsSpan().Trim();
-        ReadOnlySpan<char> signatures = signatureHeader.AsSpan().Trim();
         Span<byte> decoded = stackalloc byte[WebhookHeaders.MaxDecodedEntries * DigestSize];
         int usable = DecodeEntries(signatures, decoded);
         if (!WebhookHeaders.TryParseTimestamp(timestamp, out long seconds) || usable == 0)
@@ -89,6 +105,43 @@ public sealed class IpaiWebhookVerifier
             return window;
         }
 
+        Span<byte> identity = stackalloc byte[DigestSize];
+        bool matched = MatchesContent(timestamp, body, decoded, usable, signatures, identity);
+
+        // "The timestamp is the header value exactly as sent": a sender that signed the value with its surrounding
+        // white space (which the rules then trim) is accepted too. The replay identity stays that of the trimmed
+        // value, so both spellings are one delivery.
+        ReadOnlySpan<char> raw = timestampHeader.AsSpan();
+        if (!matched && raw.Length != timestamp.Length)
+        {
+            matched = MatchesContent(raw, body, decoded, usable, signatures, []);
+        }
+
+        if (!matched)
+        {
+            return WebhookVerdict.Mismatch;
+        }
+
+        return !recordReplay || _replayCache.TryRecord(identity, now, _retention) ? WebhookVerdict.Accepted : WebhookVerdict.Replay;
+    }
+
+    /// <summary>
+    /// Records the replay identity of a delivery already verified with <c>recordReplay: false</c> (the same identity
+    /// <see cref="Verify(string?, string?, ReadOnlySpan{byte})"/> records: timestamp and body).
+    /// </summary>
+    /// <param name="timestampHeader">The <c>x-ipai-timestamp</c> value as received.</param>
+    /// <param name="body">The raw request body bytes.</param>
+    /// <returns><see langword="true"/> when the delivery is new (now recorded); <see langword="false"/> when it is a replay.</returns>
+    /// <exception cref="ArgumentException">The timestamp is not canonical Unix seconds (the delivery was not verified).</exception>
+    public bool TryRecordDelivery(string timestampHeader, ReadOnlySpan<byte> body)
+    {
+        ArgumentNullException.ThrowIfNull(timestampHeader);
+        ReadOnlySpan<char> timestamp = WebhookHeaders.Trim(timestampHeader);
+        if (!WebhookHeaders.TryParseTimestamp(timestamp, out _))
+        {
+            throw new ArgumentException("the timestamp is not canonical Unix seconds; verify the delivery first.", nameof(timestampHeader));
+        }
+
         int length = timestamp.Length + 1 + body.Length;
         Span<byte> content = WebhookHeaders.Rent(length, stackalloc byte[WebhookHeaders.StackContentLimit], out byte[]? rented);
         try
@@ -96,14 +149,38 @@ public sealed class IpaiWebhookVerifier
             int written = WebhookHeaders.WriteAscii(timestamp, content);
             content[written++] = (byte)'.';
             body.CopyTo(content[written..]);
-
             Span<byte> identity = stackalloc byte[DigestSize];
+            HMACSHA256.HashData(_keys[0], content, identity);
+            return _replayCache.TryRecord(identity, _timeProvider.GetUtcNow(), _retention);
+        }
+        finally
+        {
+            WebhookHeaders.Return(rented);
+        }
+    }
+
+    /// <summary>
+    /// Whether any usable entry is the HMAC of <c>"{timestamp}." + body</c> under any active secret (each compared in
+    /// constant time); writes the HMAC under the first secret into <paramref name="identity"/> unless it is empty.
+    /// </summary>
+    private bool MatchesContent(
+        ReadOnlySpan<char> timestamp, ReadOnlySpan<byte> body, ReadOnlySpan<byte> decoded, int usable, ReadOnlySpan<char> signatures, Span<byte> identity)
+    {
+        int length = timestamp.Length + 1 + body.Length;
+        Span<byte> content = WebhookHeaders.Rent(length, stackalloc byte[WebhookHeaders.StackContentLimit], out byte[]? rented);
+        try
+        {
+            // Only ASCII reaches here: canonical digits, and around them (raw spelling) space, tab, CR or LF.
+            int written = WebhookHeaders.WriteAscii(timestamp, content);
+            content[written++] = (byte)'.';
+            body.CopyTo(content[written..]);
+
             Span<byte> digest = stackalloc byte[DigestSize];
             bool matched = false;
             for (int k = 0; k < _keys.Length && !matched; k++)
             {
                 HMACSHA256.HashData(_keys[k], content, digest);
-                if (k == 0)
+                if (k == 0 && !identity.IsEmpty)
                 {
                     digest.CopyTo(identity);
                 }
@@ -113,12 +190,7 @@ public sealed class IpaiWebhookVerifier
                     : MatchesAnyEntry(signatures, digest);
             }
 
-            if (!matched)
-            {
-                return WebhookVerdict.Mismatch;
-            }
-
-            return _replayCache.TryRecord(identity, now, _retention) ? WebhookVerdict.Accepted : WebhookVerdict.Replay;
+            return matched;
         }
         finally
         {

@@ -47,9 +47,9 @@ public sealed class StandardWebhookSigner
     public StandardWebhookHeaders Sign(ReadOnlySpan<byte> body, string? id = null, long? timestamp = null)
     {
         id ??= NewMessageId();
-        if (id.Length == 0 || id.AsSpan().Trim().Length != id.Length)
+        if (id.Length == 0 || WebhookHeaders.Trim(id).Length != id.Length)
         {
-            throw new ArgumentException("a webhook id must be non-empty and carry no surrounding white space.", nameof(id));
+            throw new ArgumentException("a webhook id must be non-empty and carry no surrounding space, tab, CR or LF.", nameof(id));
         }
 
         long seconds = timestamp ?? _timeProvider.GetUtcNow().ToUnixTimeSeconds();

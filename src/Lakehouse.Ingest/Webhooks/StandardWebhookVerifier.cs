@@ -10,9 +10,10 @@ namespace Lakehouse.Ingest;
 /// <remarks>
 /// <para>
 /// Secrets are <c>whsec_&lt;base64&gt;</c> (the prefix is optional) decoding to 24–64 bytes. Header values are
-/// trimmed; the timestamp follows the same canonical rule and inclusive window as <see cref="IpaiWebhookVerifier"/>;
-/// entries with another version (for example <c>v1a</c>) are skipped, and when no <c>v1</c> entry carries a
-/// 32-byte base64 signature the delivery is <see cref="WebhookVerdict.Malformed"/>; an empty id is malformed too.
+/// trimmed of space, tab, CR and LF, and a header with nothing else is <see cref="WebhookVerdict.MissingHeader"/>;
+/// the timestamp follows the same canonical rule and inclusive window as <see cref="IpaiWebhookVerifier"/>;
+/// entries with another version (for example <c>v1a</c>) are skipped, and when no <c>v1</c> entry carries canonical
+/// base64 of 32 bytes (44 characters, padded, unused bits zero) the delivery is <see cref="WebhookVerdict.Malformed"/>.
 /// The replay identity is the <c>webhook-id</c> (the cache sees it packed or hashed into 32 bytes).
 /// </para>
 /// <para>Thread-safe; verification allocates nothing.</para>
@@ -65,18 +66,19 @@ public sealed class StandardWebhookVerifier
     /// <returns>The verdict; only <see cref="WebhookVerdict.Accepted"/> lets the delivery through.</returns>
     public WebhookVerdict Verify(string? idHeader, string? timestampHeader, string? signatureHeader, ReadOnlySpan<byte> body)
     {
-        if (idHeader is null || timestampHeader is null || signatureHeader is null)
+        // A header that is absent, or present with nothing but white space, carries no value: missing.
+        ReadOnlySpan<char> id = idHeader is null ? [] : WebhookHeaders.Trim(idHeader);
+        ReadOnlySpan<char> timestamp = timestampHeader is null ? [] : WebhookHeaders.Trim(timestampHeader);
+        ReadOnlySpan<char> signatures = signatureHeader is null ? [] : WebhookHeaders.Trim(signatureHeader);
+        if (id.IsEmpty || timestamp.IsEmpty || signatures.IsEmpty)
         {
             return WebhookVerdict.MissingHeader;
         }
 
-        ReadOnlySpan<char> id = idHeader.AsSpan().Trim();
-        ReadOnlySpan<char> timestamp = timestampHeader.AsSpan().Trim();
-        ReadOnlySpan<char> signatures = signatureHeader.AsSpan().Trim();
         Span<byte> candidate = stackalloc byte[DigestSize];
         Span<byte> decoded = stackalloc byte[WebhookHeaders.MaxDecodedEntries * DigestSize];
         int usable = DecodeEntries(signatures, decoded);
-        if (id.IsEmpty || !WebhookHeaders.TryParseTimestamp(timestamp, out long seconds) || usable == 0)
+        if (!WebhookHeaders.TryParseTimestamp(timestamp, out long seconds) || usable == 0)
         {
             return WebhookVerdict.Malformed;
         }
@@ -88,6 +90,32 @@ public sealed class StandardWebhookVerifier
             return window;
         }
 
+        bool matched = MatchesContent(id, timestamp, body, decoded, usable, signatures, candidate);
+
+        // The id and timestamp "as sent": a sender that signed the values with their surrounding white space (which
+        // the rules then trim) is accepted too; the replay identity is the trimmed id either way.
+        ReadOnlySpan<char> rawId = idHeader.AsSpan();
+        ReadOnlySpan<char> rawTimestamp = timestampHeader.AsSpan();
+        if (!matched && (rawId.Length != id.Length || rawTimestamp.Length != timestamp.Length))
+        {
+            matched = MatchesContent(rawId, rawTimestamp, body, decoded, usable, signatures, candidate);
+        }
+
+        if (!matched)
+        {
+            return WebhookVerdict.Mismatch;
+        }
+
+        Span<byte> identity = stackalloc byte[DigestSize];
+        IdentityOf(id, identity);
+        return _replayCache.TryRecord(identity, now, _retention) ? WebhookVerdict.Accepted : WebhookVerdict.Replay;
+    }
+
+    /// <summary>Whether any usable entry is the HMAC of <c>"{id}.{timestamp}.{body}"</c> under any active secret.</summary>
+    private bool MatchesContent(
+        ReadOnlySpan<char> id, ReadOnlySpan<char> timestamp, ReadOnlySpan<byte> body, ReadOnlySpan<byte> decoded, int usable,
+        ReadOnlySpan<char> signatures, Span<byte> candidate)
+    {
         int idBytes = Encoding.UTF8.GetByteCount(id);
         int length = idBytes + 1 + timestamp.Length + 1 + body.Length;
         Span<byte> content = WebhookHeaders.Rent(length, stackalloc byte[WebhookHeaders.StackContentLimit], out byte[]? rented);
@@ -109,14 +137,7 @@ public sealed class StandardWebhookVerifier
                     : MatchesAnyEntry(signatures, digest, candidate);
             }
 
-            if (!matched)
-            {
-                return WebhookVerdict.Mismatch;
-            }
-
-            Span<byte> identity = stackalloc byte[DigestSize];
-            IdentityOf(content[..idBytes], identity);
-            return _replayCache.TryRecord(identity, now, _retention) ? WebhookVerdict.Accepted : WebhookVerdict.Replay;
+            return matched;
         }
         finally
         {
@@ -128,18 +149,25 @@ public sealed class StandardWebhookVerifier
     /// The cache identity of an id: a short id (up to 31 UTF-8 bytes) is its length byte and its bytes, zero-padded;
     /// a longer one is its SHA-256 with the first byte forced to 0xFF, so the two forms never meet.
     /// </summary>
-    private static void IdentityOf(ReadOnlySpan<byte> id, Span<byte> identity)
+    private static void IdentityOf(ReadOnlySpan<char> id, Span<byte> identity)
     {
-        if (id.Length < DigestSize)
+        int idBytes = Encoding.UTF8.GetByteCount(id);
+        if (idBytes < DigestSize)
         {
             identity.Clear();
-            identity[0] = (byte)id.Length;
-            id.CopyTo(identity[1..]);
+            identity[0] = (byte)idBytes;
+            Encoding.UTF8.GetBytes(id, identity[1..]);
             return;
         }
 
-        SHA256.HashData(id, identity);
+        byte[]? rented = null;
+        Span<byte> bytes = idBytes <= WebhookHeaders.StackContentLimit
+            ? stackalloc byte[WebhookHeaders.StackContentLimit]
+            : (rented = System.Buffers.ArrayPool<byte>.Shared.Rent(idBytes));
+        int written = Encoding.UTF8.GetBytes(id, bytes);
+        SHA256.HashData(bytes[..written], identity);
         identity[0] = 0xFF;
+        WebhookHeaders.Return(rented);
     }
 
     /// <summary>Decodes a <c>v1,&lt;base64&gt;</c> entry into <paramref name="signature"/>; false for other versions or shapes.</summary>
@@ -150,10 +178,18 @@ public sealed class StandardWebhookVerifier
             return false;
         }
 
-        // 32 bytes are 44 base64 characters; anything else cannot be a v1 signature.
+        // 32 bytes are 44 base64 characters; anything else cannot be a v1 signature. The encoding must be canonical
+        // (re-encoding gives the same text): Convert accepts non-zero unused bits in the last character, which would let
+        // several spellings stand for one digest where the specification compares the encoded strings.
         ReadOnlySpan<char> base64 = entry[3..];
         Span<byte> decoded = stackalloc byte[DigestSize + 3];
         if (base64.Length != 44 || !Convert.TryFromBase64Chars(base64, decoded, out int written) || written != DigestSize)
+        {
+            return false;
+        }
+
+        Span<char> canonical = stackalloc char[44];
+        if (!Convert.TryToBase64Chars(decoded[..DigestSize], canonical, out int chars) || chars != 44 || !canonical.SequenceEqual(base64))
         {
             return false;
         }

@@ -73,24 +73,19 @@ internal static class WebhookHeaders
         return matched;
     }
 
-    /// <summary>Every char <see cref="char.IsWhiteSpace(char)"/> accepts, so the vectorised search splits exactly where a char-by-char one would.</summary>
-    private static readonly SearchValues<char> WhiteSpace = SearchValues.Create(WhiteSpaceChars(withComma: false));
+    /// <summary>
+    /// Header white space: space, tab, CR and LF — HTTP's optional white space (RFC 9110 §5.6.3) plus the line
+    /// breaks DESIGN.md counts as white space elsewhere. Other Unicode white space (NBSP, U+2028...) is not
+    /// trimmed and does not separate signature entries.
+    /// </summary>
+    internal const string WhiteSpaceChars = " \t\r\n";
 
-    private static readonly SearchValues<char> WhiteSpaceOrComma = SearchValues.Create(WhiteSpaceChars(withComma: true));
+    private static readonly SearchValues<char> WhiteSpace = SearchValues.Create(WhiteSpaceChars);
 
-    private static string WhiteSpaceChars(bool withComma)
-    {
-        var chars = new System.Text.StringBuilder(withComma ? ",": "");
-        for (int c = 0; c <= char.MaxValue; c++)
-        {
-            if (char.IsWhiteSpace((char)c))
-            {
-                chars.Append((char)c);
-            }
-        }
+    private static readonly SearchValues<char> WhiteSpaceOrComma = SearchValues.Create(WhiteSpaceChars + ",");
 
-        return chars.ToString();
-    }
+    /// <summary>A header value without surrounding header white space (<see cref="WhiteSpaceChars"/>).</summary>
+    internal static ReadOnlySpan<char> Trim(string value) => value.AsSpan().Trim(WhiteSpaceChars);
 
     /// <summary>Moves to the next entry separated by white space (and commas when <paramref name="commaSeparates"/>); false at the end.</summary>
     internal static bool NextEntry(ref ReadOnlySpan<char> rest, out ReadOnlySpan<char> entry, bool commaSeparates)

@@ -14,10 +14,10 @@ public enum WebhookVerdict
     /// <summary>The signature matched an active secret, the timestamp is inside the window and the delivery is new.</summary>
     Accepted,
 
-    /// <summary>A required header (timestamp, signature, or for Standard Webhooks the id) was absent.</summary>
+    /// <summary>A required header (timestamp, signature, or for Standard Webhooks the id) was absent, or held only white space.</summary>
     MissingHeader,
 
-    /// <summary>A header was present but unusable: a non-canonical timestamp, an empty id, or no signature entry of the expected shape.</summary>
+    /// <summary>A header was present but unusable: a non-canonical timestamp, or no signature entry of the expected shape.</summary>
     Malformed,
 
     /// <summary>The timestamp is more than the tolerance (300 s by default) in the past.</summary>

@@ -34,8 +34,10 @@ public sealed class OdooEventStore
 
     /// <summary>
     /// Stores a verified webhook body <c>{event_type, aggregate_type, aggregate_id, payload[, event_id]}</c> as a
-    /// pending event, unless one with the same idempotency key (the body's <c>event_id</c> when present, else the
-    /// SHA-256 of the body bytes) is already stored. Returns only after the row is committed, so a host may answer
+    /// pending event, unless one with the same idempotency key is already stored: the body's <c>event_id</c> when it
+    /// is a non-blank string or a number (numbers by exact value, so <c>42</c>, <c>42.0</c> and <c>"42"</c> are one
+    /// event), else — absent, <c>null</c> or blank — the SHA-256 of the body bytes; an <c>event_id</c> of another JSON
+    /// type makes the body invalid. Returns only after the row is committed, so a host may answer
     /// 2xx as soon as this completes.
     /// </summary>
     /// <param name="body">The raw request body, exactly as received and verified.</param>
@@ -71,7 +73,18 @@ public sealed class OdooEventStore
         command.Parameters.Add(new NpgsqlParameter { Value = parsed.AggregateId });
         command.Parameters.Add(new NpgsqlParameter { Value = parsed.PayloadJson, NpgsqlDbType = NpgsqlDbType.Jsonb });
         command.Parameters.Add(new NpgsqlParameter { Value = now });
-        NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        NpgsqlDataReader reader;
+        try
+        {
+            reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (PostgresException e) when (e.SqlState.StartsWith("22", StringComparison.Ordinal))
+        {
+            // Class 22, data exception: PostgreSQL refuses a value of the body (jsonb refuses \u0000, a number beyond
+            // numeric's range...). Retrying cannot help, so it is an invalid body, not a failure to store.
+            return new OdooAppendResult(OdooAppendOutcome.Invalid, 0, null, $"PostgreSQL refuses the body ({e.SqlState}): {e.MessageText}");
+        }
+
         await using ConfiguredAsyncDisposable readerScope = reader.ConfigureAwait(false);
         if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -256,40 +269,143 @@ public sealed class OdooEventStore
 
         using (document)
         {
-            JsonElement root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
+            try
             {
-                error = "body is not a JSON object";
+                return TryParse(document.RootElement, body, out parsed, out error);
+            }
+            catch (InvalidOperationException)
+            {
+                // GetString cannot transcode a lone surrogate escape ("\ud800"), which jsonb refuses too.
+                error = "body has a string that is not valid Unicode (a lone surrogate escape)";
                 return false;
             }
+        }
+    }
 
-            if (!TryText(root, "event_type", out string? eventType, out error)
-                || !TryText(root, "aggregate_type", out string? aggregateType, out error)
-                || !TryText(root, "aggregate_id", out string? aggregateId, out error))
-            {
-                return false;
-            }
+    private static bool TryParse(JsonElement root, ReadOnlySpan<byte> body, out ParsedBody parsed, out string? error)
+    {
+        parsed = default;
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            error = "body is not a JSON object";
+            return false;
+        }
 
-            if (!root.TryGetProperty("payload", out JsonElement payload) || payload.ValueKind is JsonValueKind.Undefined)
-            {
-                error = "field 'payload' is missing";
-                return false;
-            }
+        if (!TryText(root, "event_type", out string? eventType, out error)
+            || !TryText(root, "aggregate_type", out string? aggregateType, out error)
+            || !TryText(root, "aggregate_id", out string? aggregateId, out error))
+        {
+            return false;
+        }
 
-            string key;
-            if (root.TryGetProperty("event_id", out JsonElement eventId) && eventId.ValueKind is JsonValueKind.String or JsonValueKind.Number)
-            {
-                key = "event:" + (eventId.ValueKind == JsonValueKind.String ? eventId.GetString() : eventId.GetRawText());
-            }
-            else
-            {
-                key = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(body));
-            }
+        if (!root.TryGetProperty("payload", out JsonElement payload) || payload.ValueKind is JsonValueKind.Undefined)
+        {
+            error = "field 'payload' is missing";
+            return false;
+        }
 
-            parsed = new ParsedBody(key, eventType!, aggregateType!, aggregateId!, payload.GetRawText());
-            error = null;
+        if (!TryEventIdKey(root, out string? key, out error))
+        {
+            return false;
+        }
+
+        key ??= "sha256:" + Convert.ToHexStringLower(SHA256.HashData(body));
+
+        parsed = new ParsedBody(key, eventType!, aggregateType!, aggregateId!, payload.GetRawText());
+        error = null;
+        return true;
+    }
+
+    /// <summary>
+    /// The idempotency key from the body's <c>event_id</c>: <c>"event:" + id</c>, or <see langword="null"/> when there is
+    /// no usable id (absent, <c>null</c>, or a string of only white space), so the body's SHA-256 stands in. A string id
+    /// is taken exactly (after unescaping); a number id by its exact decimal value, so <c>42</c>, <c>42.0</c>,
+    /// <c>4.2e1</c> and the string <c>"42"</c> name one event. Any other JSON type is refused.
+    /// </summary>
+    internal static bool TryEventIdKey(JsonElement root, out string? key, out string? error)
+    {
+        key = null;
+        error = null;
+        if (!root.TryGetProperty("event_id", out JsonElement eventId))
+        {
             return true;
         }
+
+        switch (eventId.ValueKind)
+        {
+            case JsonValueKind.Null:
+                return true;
+            case JsonValueKind.String:
+                string text = eventId.GetString()!;
+                if (!string.IsNullOrWhiteSpace(text))
+                {
+                    key = "event:" + text;
+                }
+
+                return true;
+            case JsonValueKind.Number:
+                key = "event:" + CanonicalNumber(eventId.GetRawText());
+                return true;
+            default:
+                error = string.Create(CultureInfo.InvariantCulture, $"field 'event_id' must be a string or a number, not {eventId.ValueKind}");
+                return false;
+        }
+    }
+
+    /// <summary>
+    /// The exact decimal value of a JSON number in one spelling: no exponent, no leading or trailing zeros, no
+    /// negative zero (<c>-4.20e1</c> → <c>-42</c>, <c>0.5e-2</c> → <c>0.005</c>). Values whose exponent would need
+    /// more than 1000 zeros are written <c>{digits}e{exponent}</c> with the digits' trailing zeros removed, still one
+    /// spelling per value and never equal to a plain decimal.
+    /// </summary>
+    internal static string CanonicalNumber(string json)
+    {
+        ReadOnlySpan<char> text = json;
+        bool negative = text.StartsWith('-');
+        if (negative)
+        {
+            text = text[1..];
+        }
+
+        int e = text.IndexOfAny('e', 'E');
+        System.Numerics.BigInteger exponent = 0;
+        if (e >= 0)
+        {
+            exponent = System.Numerics.BigInteger.Parse(text[(e + 1)..], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+            text = text[..e];
+        }
+
+        int dot = text.IndexOf('.');
+        string digits = dot < 0 ? text.ToString() : string.Concat(text[..dot], text[(dot + 1)..]);
+        if (dot >= 0)
+        {
+            exponent -= text.Length - dot - 1;
+        }
+
+        digits = digits.TrimStart('0');
+        if (digits.Length == 0)
+        {
+            return "0";
+        }
+
+        int trailing = digits.Length - digits.TrimEnd('0').Length;
+        digits = digits[..^trailing];
+        exponent += trailing;
+        string sign = negative ? "-" : "";
+        if (exponent >= 0 && exponent <= 1000)
+        {
+            return sign + digits + new string('0', (int)exponent);
+        }
+
+        if (exponent < 0 && -exponent <= 1000 + digits.Length)
+        {
+            int point = digits.Length + (int)exponent;
+            return point > 0
+                ? sign + digits[..point] + "." + digits[point..]
+                : sign + "0." + new string('0', -point) + digits;
+        }
+
+        return sign + digits + "e" + exponent.ToString(CultureInfo.InvariantCulture);
     }
 
     private static bool TryText(JsonElement root, string name, out string? value, out string? error)

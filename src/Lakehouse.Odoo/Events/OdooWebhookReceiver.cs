@@ -4,7 +4,8 @@ namespace Lakehouse.Odoo;
 
 /// <summary>What became of one inbound Odoo webhook.</summary>
 /// <param name="Verdict">The signature verdict (for logs; tell the caller only accepted or rejected).</param>
-/// <param name="Stored">The event store's outcome; <see langword="null"/> when the signature was not accepted.</param>
+/// <param name="Stored">The event store's outcome; <see langword="null"/> when the signature was not accepted (a
+/// <see cref="WebhookVerdict.Replay"/> carries the store's <see cref="OdooAppendOutcome.Duplicate"/>).</param>
 public readonly record struct OdooWebhookReceipt(WebhookVerdict Verdict, OdooAppendResult? Stored)
 {
     /// <summary>True when the webhook verified and is durably stored (new or already known): answer 2xx.</summary>
@@ -30,13 +31,18 @@ public sealed class OdooWebhookReceiver(IpaiWebhookVerifier verifier, OdooEventS
     {
         ArgumentNullException.ThrowIfNull(verifier);
         ArgumentNullException.ThrowIfNull(store);
-        WebhookVerdict verdict = verifier.Verify(timestampHeader, signatureHeader, body.Span);
+        WebhookVerdict verdict = verifier.Verify(timestampHeader, signatureHeader, body.Span, recordReplay: false);
         if (verdict != WebhookVerdict.Accepted)
         {
             return new OdooWebhookReceipt(verdict, null);
         }
 
+        // The replay identity is recorded only once the write is done: if it throws (database down), the sender's
+        // identical retry is not refused as a replay. A replay still reaches the store first, where the idempotency
+        // key makes it a duplicate, never a second event.
         OdooAppendResult stored = await store.AppendAsync(body, cancellationToken).ConfigureAwait(false);
-        return new OdooWebhookReceipt(verdict, stored);
+        return verifier.TryRecordDelivery(timestampHeader!, body.Span)
+            ? new OdooWebhookReceipt(WebhookVerdict.Accepted, stored)
+            : new OdooWebhookReceipt(WebhookVerdict.Replay, stored);
     }
 }

@@ -223,6 +223,7 @@ public sealed class EdgeTokenTests
     [InlineData("true")]
     [InlineData("[1763903600]")]
     [InlineData("1e400")]
+    [InlineData("{}")]
     public void Validate_exp_not_a_number_Malformed(string exp)
     {
         string payload = "{\"sub\":\"pi\",\"role\":\"edge_uploader\",\"exp\":" + exp + "}";
@@ -345,12 +346,12 @@ public sealed class EdgeTokenTests
     }
 
     [Theory]
-    [InlineData("""{"alg":["HS256"]}""", "{}")]
-    [InlineData("""{"alg":"HS256"}""", """{"sub":"pi","role":"edge_uploader","exp":1763903600,"aud":42}""")]
-    public void Validate_registered_member_of_wrong_json_type_Malformed(string header, string payload)
+    [InlineData("""{"alg":["HS256"]}""", "{}", EdgeTokenRefusal.BadAlgorithm)]
+    [InlineData("""{"alg":"HS256"}""", """{"sub":"pi","role":"edge_uploader","exp":1763903600,"aud":42}""", EdgeTokenRefusal.WrongAudience)]
+    [InlineData("""{"alg":"HS256","typ":42}""", """{"sub":"pi","role":"edge_uploader","exp":1763903600,"aud":"lakehouse"}""", EdgeTokenRefusal.Malformed)]
+    public void Validate_registered_member_of_wrong_json_type_refused(string header, string payload, EdgeTokenRefusal expected)
     {
-        // JsonWebToken refuses these while reading the token.
-        Assert.Equal(EdgeTokenRefusal.Malformed, Validator(audience: "lakehouse").Validate(Craft(payload, header)).Refusal);
+        Assert.Equal(expected, Validator(audience: "lakehouse").Validate(Craft(payload, header)).Refusal);
     }
 
     [Fact]

@@ -66,8 +66,6 @@ public sealed class IpaiWebhookVerifierTests
     }
 
     [Theory]
-    [InlineData("")]
-    [InlineData("   ")]
     [InlineData("+5")]
     [InlineData("05")]
     [InlineData("00")]
@@ -199,8 +197,6 @@ public sealed class IpaiWebhookVerifierTests
     }
 
     [Theory]
-    [InlineData("")]
-    [InlineData("  ")]
     [InlineData(",,")]
     [InlineData("sha256=")]
     [InlineData("zz")]
@@ -234,7 +230,7 @@ public sealed class IpaiWebhookVerifierTests
     [InlineData("{1}, sha256={0}")]
     [InlineData("garbage,,v1=xyz\t{0}\n{1}")]
     [InlineData("sha256={1},\r\n SHA256=nope, sha256={0}")]
-    [InlineData("{1}\u00A0{0}")]
+    [InlineData("{1}\u00A0x {0}")]
     public void Verify_multiple_entries_one_good_Accepted(string format)
     {
         IpaiWebhookVerifier verifier = Create(new ManualClock(Now));
