@@ -99,6 +99,21 @@ public sealed class EventReaderTests
         return true.ToProperty();
     }
 
+    [Property(MaxTest = 500)]
+    public Property TryDecimal_equals_decimal_Parse_bit_for_bit_scale_included(PositiveInt seed)
+    {
+        var random = new Random(seed.Get);
+        string Digits(int n) => new([.. Enumerable.Range(0, n).Select(_ => (char)('0' + random.Next(10)))]);
+        string whole = random.Next(4) == 0 ? "0" : (char)('1' + random.Next(9)) + Digits(random.Next(0, 20));
+        string text = (random.Next(6) == 0 ? "-" : "") + whole
+            + (random.Next(2) == 0 ? "." + Digits(1 + random.Next(0, 20)) : "")
+            + (random.Next(8) == 0 ? "e" + (random.Next(2) == 0 ? "-" : "") + random.Next(0, 40).ToString(CultureInfo.InvariantCulture) : "");
+
+        bool ok = EventReader.TryDecimal(Encoding.ASCII.GetBytes(text), out decimal fast);
+        bool expectedOk = decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out decimal expected);
+        return (ok == expectedOk && decimal.GetBits(fast).SequenceEqual(decimal.GetBits(expected))).Label(text);
+    }
+
     private static void AssertSame(EventReader reader, string raw, string storeHint)
     {
         bool expectedOk = EventFields.TryParse(raw, out EventFields? expected, out string? expectedError);

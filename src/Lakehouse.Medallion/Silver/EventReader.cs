@@ -367,7 +367,7 @@ internal sealed class EventReader
             return true;
         }
 
-        if (decimal.TryParse(reader.ValueSpan, NumberStyles.Float, CultureInfo.InvariantCulture, out decimal parsed))
+        if (TryDecimal(reader.ValueSpan, out decimal parsed))
         {
             value = parsed;
             return true;
@@ -375,6 +375,45 @@ internal sealed class EventReader
 
         bad = true;
         return false;
+    }
+
+    // A JSON number as decimal.Parse(text, NumberStyles.Float, invariant) reads it, scale included (1.50 keeps two
+    // decimals). Plain non-negative numbers of at most 18 digits are built directly; others go through decimal.TryParse.
+    internal static bool TryDecimal(ReadOnlySpan<byte> number, out decimal value)
+    {
+        if (number.Length <= 19)
+        {
+            ulong digits = 0;
+            int scale = -1, count = 0;
+            bool plain = number.Length > 0;
+            foreach (byte b in number)
+            {
+                uint d = (uint)(b - '0');
+                if (d <= 9)
+                {
+                    digits = digits * 10 + d;
+                    count++;
+                    scale += scale >= 0 ? 1 : 0;
+                }
+                else if (b == '.' && scale < 0)
+                {
+                    scale = 0;
+                }
+                else
+                {
+                    plain = false;
+                    break;
+                }
+            }
+
+            if (plain && count is > 0 and <= 18 && scale != 0)
+            {
+                value = new decimal((int)(uint)digits, (int)(uint)(digits >> 32), 0, isNegative: false, (byte)Math.Max(scale, 0));
+                return true;
+            }
+        }
+
+        return decimal.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
     }
 
     // The string token's text, unescaped, in a reused buffer (valid until the next call).
