@@ -22,6 +22,9 @@ public sealed class CanonicalOrderTests
         List<(string? First, DateOnly Day, string? Second, int Position)> actual = CanonicalOrder.Sort(rows,
             r => CanonicalOrder.Rank(first, r.First), r => CanonicalOrder.Day(r.Day), r => CanonicalOrder.Rank(second, r.Second));
 
-        return expected.SequenceEqual(actual).Label("same order, ties in input order");
+        List<(string? First, DateOnly Day, string? Second, int Position)> byStrings =
+            CanonicalOrder.SortByStrings(rows, r => r.First, r => r.Day.ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture), r => r.Second);
+
+        return (expected.SequenceEqual(actual) && expected.SequenceEqual(byStrings)).Label("same order, ties in input order");
     }
 }

@@ -36,6 +36,39 @@ internal static class CanonicalOrder
     /// <summary>A day as a key part (days keep their order).</summary>
     public static uint Day(DateOnly date) => (uint)date.DayNumber;
 
+    /// <summary>The rows ordered by up to three strings (ordinal, null first), ties in input order: for keys with many distinct values, where ranking them costs more than comparing.</summary>
+    public static List<T> SortByStrings<T>(IEnumerable<T> source, Func<T, string?> first, Func<T, string?> second, Func<T, string?>? third = null)
+    {
+        T[] items = [.. source];
+        var a = new string?[items.Length];
+        var b = new string?[items.Length];
+        string?[]? c = third is null ? null : new string?[items.Length];
+        var index = new int[items.Length];
+        for (int i = 0; i < items.Length; i++)
+        {
+            (a[i], b[i], index[i]) = (first(items[i]), second(items[i]), i);
+            if (c is not null)
+            {
+                c[i] = third!(items[i]);
+            }
+        }
+
+        Array.Sort(index, (x, y) =>
+        {
+            int order = string.CompareOrdinal(a[x], a[y]);
+            order = order != 0 ? order : string.CompareOrdinal(b[x], b[y]);
+            order = order != 0 || c is null ? order : string.CompareOrdinal(c[x], c[y]);
+            return order != 0 ? order : x.CompareTo(y);
+        });
+        var sorted = new List<T>(items.Length);
+        foreach (int i in index)
+        {
+            sorted.Add(items[i]);
+        }
+
+        return sorted;
+    }
+
     /// <summary>The rows ordered by (first, second, third), ties in input order.</summary>
     public static List<T> Sort<T>(IEnumerable<T> source, Func<T, uint> first, Func<T, uint> second, Func<T, uint> third)
     {

@@ -84,12 +84,8 @@ public sealed record MedallionSnapshot
         };
     }
 
-    private static List<SilverTransaction> SortSilver(ICollection<SilverTransaction> silver)
-    {
-        Dictionary<string, uint> stores = CanonicalOrder.Ranks(silver.Select(s => s.StoreId));
-        Dictionary<string, uint> ids = CanonicalOrder.Ranks(silver.Select(s => s.TransactionId));
-        return CanonicalOrder.Sort(silver, s => CanonicalOrder.Rank(stores, s.StoreId), s => CanonicalOrder.Rank(ids, s.TransactionId), _ => 0);
-    }
+    private static List<SilverTransaction> SortSilver(ICollection<SilverTransaction> silver) =>
+        CanonicalOrder.SortByStrings(silver, s => s.StoreId, s => s.TransactionId);
 
     private static List<GoldProductStoreDaily> SortProducts(ICollection<GoldProductStoreDaily> products)
     {

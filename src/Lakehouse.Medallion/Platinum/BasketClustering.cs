@@ -120,12 +120,7 @@ public static class BasketClustering
     internal static BasketClusteringResult RunInputs(IEnumerable<BasketInput> inputs, IEnumerable<CustomerRfm> rfm, BasketClusteringOptions options)
     {
         Validate(options);
-        List<BasketInput> given = [.. inputs];
-        Dictionary<string, uint> tenants = CanonicalOrder.Ranks(given.Select(i => i.TenantId));
-        Dictionary<string, uint> stores = CanonicalOrder.Ranks(given.Select(i => i.StoreId));
-        Dictionary<string, uint> ids = CanonicalOrder.Ranks(given.Select(i => i.TransactionId));
-        List<BasketInput> all = CanonicalOrder.Sort(given, // by tenant, store and transaction id, ordinal
-            i => CanonicalOrder.Rank(tenants, i.TenantId), i => CanonicalOrder.Rank(stores, i.StoreId), i => CanonicalOrder.Rank(ids, i.TransactionId));
+        List<BasketInput> all = CanonicalOrder.SortByStrings(inputs, i => i.TenantId, i => i.StoreId, i => i.TransactionId);
         DateOnly asOf = all.Count == 0 ? DateOnly.MinValue : all.Max(i => i.DateKey);
         var assignments = new List<BasketAssignment>(all.Count);
         var profiles = new List<BasketClusterProfile>();

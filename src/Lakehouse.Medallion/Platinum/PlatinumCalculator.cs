@@ -111,8 +111,8 @@ internal static class PlatinumCalculator
 
         void Add((string, string, string) key, string tenant, decimal u7, decimal u30)
         {
-            sums.TryGetValue(key, out var s);
-            sums[key] = (s.Tenant ?? tenant, s.U7 + u7, s.U30 + u30);
+            ref var s = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(sums, key, out _); // one lookup
+            s = (s.Tenant ?? tenant, s.U7 + u7, s.U30 + u30);
         }
     }
 
