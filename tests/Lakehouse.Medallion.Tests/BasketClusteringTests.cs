@@ -284,6 +284,24 @@ public sealed class BasketClusteringTests
         Assert.Equal(10L, identical.Profiles.Sum(p => p.Transactions));
     }
 
+    [Property(MaxTest = 20)]
+    public Property Silhouettes_of_several_labelings_in_one_pass_equal_each_labeling_alone_bit_for_bit(PositiveInt seed)
+    {
+        var random = new Random(seed.Get);
+        int n = 20 + random.Next(0, 120);
+        FeatureRow[] rows = [.. Enumerable.Range(0, n).Select(_ => new FeatureRow
+        {
+            Features = [.. Enumerable.Range(0, BasketClustering.FeatureCount).Select(_ => (float)(random.NextDouble() * 4 - 2))],
+        })];
+        int[] ks = [.. Enumerable.Range(0, 1 + random.Next(0, 6)).Select(_ => 2 + random.Next(0, 7))];
+        int[][] labelings = [.. ks.Select(k => Enumerable.Range(0, n).Select(_ => random.Next(0, k)).ToArray())];
+
+        double[] together = BasketClustering.Silhouettes(rows, labelings, ks);
+
+        double[] alone = [.. ks.Select((k, c) => BasketClustering.SilhouetteReference(rows, labelings[c], k))];
+        return together.Select(BitConverter.DoubleToInt64Bits).SequenceEqual(alone.Select(BitConverter.DoubleToInt64Bits)).Label("bit-identical");
+    }
+
     [Fact]
     public void LargestRemainder_rounds_to_four_decimals_summing_to_one()
     {

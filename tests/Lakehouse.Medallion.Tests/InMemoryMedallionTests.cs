@@ -127,6 +127,99 @@ public sealed class InMemoryMedallionTests
         Assert.Null(s.Anomalies.Single(a => a.DateKey == new DateOnly(2026, 11, 3)).RobustZ); // not enough history
     }
 
+    [Fact]
+    public void Snapshot_twice_without_input_returns_the_same_snapshot_as_a_fresh_engine()
+    {
+        List<BronzeRow> rows = BronzeCorpus.Generate(7, 300);
+        var engine = new InMemoryMedallion(BronzeCorpus.Resolve, TestKeys.Options());
+        engine.Process(rows);
+
+        MedallionSnapshot first = engine.Snapshot();
+        MedallionSnapshot second = engine.Snapshot();
+        engine.Process(rows.Take(50)); // replays: no change
+        MedallionSnapshot third = engine.Snapshot();
+
+        Assert.Same(first, second);
+        Assert.Same(first, third);
+        Assert.NotEmpty(first.BasketClusters);
+        Assert.Equal(SnapshotText.Of(Full(rows)), SnapshotText.Of(first));
+    }
+
+    [Fact]
+    public void Snapshot_after_more_input_reclusters_all_of_silver_as_a_fresh_engine_would()
+    {
+        List<BronzeRow> rows = BronzeCorpus.Generate(11, 400);
+        var engine = new InMemoryMedallion(BronzeCorpus.Resolve, TestKeys.Options());
+        engine.Process(rows.Take(150));
+        MedallionSnapshot before = engine.Snapshot();
+
+        engine.Process(rows.Skip(150));
+        MedallionSnapshot after = engine.Snapshot();
+
+        Assert.NotSame(before, after);
+        Assert.Equal(before.Silver.Count, before.BasketClusters.Count);
+        Assert.Equal(after.Silver.Count, after.BasketClusters.Count);
+        Assert.True(after.Silver.Count > before.Silver.Count);
+        Assert.Equal(SnapshotText.Of(Full(rows)), SnapshotText.Of(after));
+    }
+
+    [Fact]
+    public void Snapshot_after_only_quarantined_input_shows_the_new_quarantine_row()
+    {
+        var engine = new InMemoryMedallion(BronzeCorpus.Resolve, TestKeys.Options());
+        engine.Process([Row(1, """{"store_id":"S1","transaction_id":"a","peso_value":10}""")]);
+        MedallionSnapshot before = engine.Snapshot();
+
+        engine.Process([Row(2, """{"store_id":"S1","transaction_id":"a","peso_value":12}""")]);
+
+        Assert.Empty(before.Quarantine);
+        Assert.Equal("duplicate_transaction_id", Assert.Single(engine.Snapshot().Quarantine).Reason);
+    }
+
+    [Fact]
+    public void Snapshot_after_an_options_change_is_computed_with_the_new_options()
+    {
+        List<BronzeRow> rows = BronzeCorpus.Generate(5, 300);
+        MedallionOptions options = TestKeys.Options();
+        options.Clustering.ClusterCount = 2;
+        var engine = new InMemoryMedallion(BronzeCorpus.Resolve, options);
+        engine.Process(rows);
+        MedallionSnapshot two = engine.Snapshot();
+
+        options.Clustering.ClusterCount = 3;
+        MedallionSnapshot three = engine.Snapshot();
+        options.Clustering.Enabled = false;
+        MedallionSnapshot none = engine.Snapshot();
+
+        MedallionOptions fresh = TestKeys.Options();
+        fresh.Clustering.ClusterCount = 3;
+        var reference = new InMemoryMedallion(BronzeCorpus.Resolve, fresh);
+        reference.Process(rows);
+        Assert.Equal(2, two.BasketProfiles.Count);
+        Assert.Equal(3, three.BasketProfiles.Count);
+        Assert.Equal(SnapshotText.Of(reference.Snapshot()), SnapshotText.Of(three));
+        Assert.Empty(none.BasketClusters);
+    }
+
+    [Fact]
+    public void Process_resolves_each_distinct_typed_place_once_with_the_same_silver()
+    {
+        List<BronzeRow> rows = BronzeCorpus.Generate(3, 300);
+        var calls = new List<(string?, string?, string?)>();
+        PlaceAnswer Counting(string? region, string? province, string? city)
+        {
+            calls.Add((region, province, city));
+            return BronzeCorpus.Resolve(region, province, city);
+        }
+
+        var engine = new InMemoryMedallion(Counting, TestKeys.Options());
+        engine.Process(rows);
+
+        Assert.NotEmpty(calls);
+        Assert.Equal(calls.Count, calls.Distinct().Count());
+        Assert.Equal(SnapshotText.Of(Full(rows)), SnapshotText.Of(engine.Snapshot()));
+    }
+
     [Theory]
     [InlineData(5, 5, "champions")]
     [InlineData(5, 1, "new")]

@@ -14,6 +14,8 @@ public sealed class InMemoryMedallion
     private readonly GoldAggregator _gold = new();
     private readonly Dictionary<string, StoreDimension> _stores = new(StringComparer.Ordinal);
     private long _watermark;
+    private MedallionSnapshot? _snapshot; // the last snapshot, while no row has changed a layer since
+    private SnapshotSettings _snapshotSettings; // the options it was made with (they are mutable)
 
     /// <summary>Creates an engine.</summary>
     /// <param name="resolver">Resolves typed places to PSGC codes; places stay unresolved when <see langword="null"/>.</param>
@@ -81,15 +83,51 @@ public sealed class InMemoryMedallion
             inserted++;
         }
 
+        if (inserted > 0 || quarantined > 0)
+        {
+            _snapshot = null;
+        }
+
         return new MedallionRunResult(read, inserted, quarantined, touched.Count, _watermark, Skipped: false);
     }
 
-    /// <summary>Every layer as it stands, platinum computed from it.</summary>
+    /// <summary>Every layer as it stands, platinum (basket clusters included) computed from it.</summary>
+    /// <remarks>
+    /// Platinum and the basket clusters are computed once per change: until <see cref="Process"/> adds or quarantines a
+    /// row, further calls return the same snapshot (an immutable record) without refitting. Clusters are refitted from
+    /// all of silver after a change, exactly as a first snapshot of the same rows would be.
+    /// </remarks>
     /// <returns>The snapshot.</returns>
-    public MedallionSnapshot Snapshot() => MedallionSnapshot.Create(
-        _silver.Values, _quarantine, _gold.DailyMetrics(), _gold.StoreDayCustomers(), _gold.GeoStoreDaily(), _gold.ProductStoreDaily(),
-        _stores.ToDictionary(s => s.Key, s => s.Value.RegionCode, StringComparer.Ordinal),
-        _options.AnomalyThreshold, clustering: _options.Clustering);
+    public MedallionSnapshot Snapshot()
+    {
+        var settings = SnapshotSettings.Of(_options);
+        if (_snapshot is not null && settings == _snapshotSettings)
+        {
+            return _snapshot;
+        }
+
+        _snapshot = MedallionSnapshot.Create(
+            _silver.Values, _quarantine, _gold.DailyMetrics(), _gold.StoreDayCustomers(), _gold.GeoStoreDaily(), _gold.ProductStoreDaily(),
+            _stores.ToDictionary(s => s.Key, s => s.Value.RegionCode, StringComparer.Ordinal),
+            settings.AnomalyThreshold, clustering: _options.Clustering);
+        _snapshotSettings = settings;
+        return _snapshot;
+    }
+
+    // Every option a snapshot depends on, by value: a snapshot is reused only while they are unchanged too.
+    private readonly record struct SnapshotSettings(
+        decimal AnomalyThreshold, BasketClusteringOptions? Clustering, bool Enabled, int? ClusterCount, int MinClusters, int MaxClusters,
+        int Seed, int SelectionSampleSize, int SilhouetteSampleSize, int MaxIterations)
+    {
+        public static SnapshotSettings Of(MedallionOptions o)
+        {
+            BasketClusteringOptions? c = o.Clustering;
+            return c is null
+                ? new SnapshotSettings(o.AnomalyThreshold, null, false, null, 0, 0, 0, 0, 0, 0)
+                : new SnapshotSettings(o.AnomalyThreshold, c, c.Enabled, c.ClusterCount, c.MinClusters, c.MaxClusters,
+                    c.Seed, c.SelectionSampleSize, c.SilhouetteSampleSize, c.MaxIterations);
+        }
+    }
 
     private sealed record StoreDimension(string TenantId, bool Registered, string? RegionCode);
 }

@@ -52,10 +52,11 @@ public sealed record MedallionSnapshot
         BasketClusteringOptions? clustering = null,
         BasketClusteringResult? clusters = null)
     {
-        List<SilverTransaction> silverList = [.. silver.OrderBy(s => s.StoreId, StringComparer.Ordinal).ThenBy(s => s.TransactionId, StringComparer.Ordinal)];
+        // Stores, products and customers compare by their ordinal rank (CanonicalOrder): the orders of the OrderBy/ThenBy
+        // chains they replace, faster on hundreds of thousands of rows.
+        List<SilverTransaction> silverList = SortSilver(silver as ICollection<SilverTransaction> ?? [.. silver]);
         List<GoldDailyMetrics> dailyList = [.. daily.OrderBy(d => d.StoreId, StringComparer.Ordinal).ThenBy(d => d.DateKey)];
-        List<GoldProductStoreDaily> productList = [.. products
-            .OrderBy(p => p.ProductId, StringComparer.Ordinal).ThenBy(p => p.StoreId, StringComparer.Ordinal).ThenBy(p => p.DateKey)];
+        List<GoldProductStoreDaily> productList = SortProducts(products as ICollection<GoldProductStoreDaily> ?? [.. products]);
         List<CustomerRfm> rfm = platinum is { } p1 ? [.. p1.Rfm.OrderBy(r => r.CustomerId, StringComparer.Ordinal)] : PlatinumCalculator.Rfm(silverList);
         clusters ??= clustering is { Enabled: false }
             ? new BasketClusteringResult([], [], [], [])
@@ -65,8 +66,7 @@ public sealed record MedallionSnapshot
             Silver = silverList,
             Quarantine = [.. quarantine.OrderBy(q => q.BronzeId)],
             GoldDaily = dailyList,
-            GoldCustomers = [.. customers
-                .OrderBy(c => c.StoreId, StringComparer.Ordinal).ThenBy(c => c.DateKey).ThenBy(c => c.CustomerId, StringComparer.Ordinal)],
+            GoldCustomers = SortCustomers(customers as ICollection<GoldStoreDayCustomer> ?? [.. customers]),
             GoldGeo = [.. geo
                 .OrderBy(g => g.StoreId, StringComparer.Ordinal).ThenBy(g => g.DateKey)
                 .ThenBy(g => g.RegionCode, StringComparer.Ordinal).ThenBy(g => g.ProvinceCode, StringComparer.Ordinal)],
@@ -82,6 +82,25 @@ public sealed record MedallionSnapshot
             BasketProfiles = clusters.Profiles,
             CustomerSegments = clusters.CustomerSegments,
         };
+    }
+
+    private static List<SilverTransaction> SortSilver(ICollection<SilverTransaction> silver) =>
+        CanonicalOrder.SortByStrings(silver, s => s.StoreId, s => s.TransactionId);
+
+    private static List<GoldProductStoreDaily> SortProducts(ICollection<GoldProductStoreDaily> products)
+    {
+        Dictionary<string, uint> ids = CanonicalOrder.Ranks(products.Select(p => p.ProductId));
+        Dictionary<string, uint> stores = CanonicalOrder.Ranks(products.Select(p => p.StoreId));
+        return CanonicalOrder.Sort(products,
+            p => CanonicalOrder.Rank(ids, p.ProductId), p => CanonicalOrder.Rank(stores, p.StoreId), p => CanonicalOrder.Day(p.DateKey));
+    }
+
+    private static List<GoldStoreDayCustomer> SortCustomers(ICollection<GoldStoreDayCustomer> customers)
+    {
+        Dictionary<string, uint> stores = CanonicalOrder.Ranks(customers.Select(c => c.StoreId));
+        Dictionary<string, uint> ids = CanonicalOrder.Ranks(customers.Select(c => c.CustomerId));
+        return CanonicalOrder.Sort(customers,
+            c => CanonicalOrder.Rank(stores, c.StoreId), c => CanonicalOrder.Day(c.DateKey), c => CanonicalOrder.Rank(ids, c.CustomerId));
     }
 }
 

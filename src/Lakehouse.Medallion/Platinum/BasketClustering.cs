@@ -120,9 +120,7 @@ public static class BasketClustering
     internal static BasketClusteringResult RunInputs(IEnumerable<BasketInput> inputs, IEnumerable<CustomerRfm> rfm, BasketClusteringOptions options)
     {
         Validate(options);
-        List<BasketInput> all = [.. inputs
-            .OrderBy(i => i.TenantId, StringComparer.Ordinal).ThenBy(i => i.StoreId, StringComparer.Ordinal)
-            .ThenBy(i => i.TransactionId, StringComparer.Ordinal)];
+        List<BasketInput> all = CanonicalOrder.SortByStrings(inputs, i => i.TenantId, i => i.StoreId, i => i.TransactionId);
         DateOnly asOf = all.Count == 0 ? DateOnly.MinValue : all.Max(i => i.DateKey);
         var assignments = new List<BasketAssignment>(all.Count);
         var profiles = new List<BasketClusterProfile>();
@@ -206,17 +204,26 @@ public static class BasketClustering
             FeatureRow[] silhouetteSample = Sample(sample, options.SilhouetteSampleSize, options.Seed);
             int largest = Math.Min(options.MaxClusters, Math.Min(Distinct(sample, options.MaxClusters + 1), sample.Length - 1));
             var fits = new Dictionary<int, float[][]>();
-            double best = double.NegativeInfinity;
-            k = 1;
+            var candidates = new List<int>();
+            var candidateLabels = new List<int[]>();
             for (int candidate = options.MinClusters; candidate <= largest; candidate++)
             {
                 float[][] fit = KMeans(sample, candidate, options);
                 fits[candidate] = fit;
-                double s = Silhouette(silhouetteSample, Assign(silhouetteSample, fit), candidate);
-                silhouettes[candidate] = s;
-                if (s > best)
+                candidates.Add(candidate);
+                candidateLabels.Add(Assign(silhouetteSample, fit));
+            }
+
+            // Every candidate's silhouette in one pass over the pairs (each distance computed once, not once per k).
+            double[] scores = Silhouettes(silhouetteSample, candidateLabels, candidates);
+            double best = double.NegativeInfinity;
+            k = 1;
+            for (int c = 0; c < candidates.Count; c++)
+            {
+                silhouettes[candidates[c]] = scores[c];
+                if (scores[c] > best)
                 {
-                    (best, k) = (s, candidate);
+                    (best, k) = (scores[c], candidates[c]);
                 }
             }
 
@@ -422,7 +429,80 @@ public static class BasketClustering
     }
 
     /// <summary>Mean silhouette: (b − a) / max(a, b) per point, a = mean distance within its cluster, b = to the nearest other; 0 for singletons.</summary>
-    internal static double Silhouette(FeatureRow[] rows, int[] labels, int k)
+    internal static double Silhouette(FeatureRow[] rows, int[] labels, int k) => Silhouettes(rows, [labels], [k])[0];
+
+    /// <summary>
+    /// <see cref="Silhouette"/> of several labelings of the same rows at once: each pair's distance is computed once and
+    /// added to every labeling's sums in the same order as one labeling alone would, so each score is bit-identical.
+    /// </summary>
+    internal static double[] Silhouettes(FeatureRow[] rows, IReadOnlyList<int[]> labelings, IReadOnlyList<int> ks)
+    {
+        int n = rows.Length, m = labelings.Count;
+        var sizes = new int[m][];
+        var sums = new double[m][];
+        for (int c = 0; c < m; c++)
+        {
+            sizes[c] = new int[ks[c]];
+            sums[c] = new double[ks[c]];
+            foreach (int l in labelings[c])
+            {
+                sizes[c][l]++;
+            }
+        }
+
+        var totals = new double[m];
+        for (int i = 0; i < n; i++)
+        {
+            for (int c = 0; c < m; c++)
+            {
+                Array.Clear(sums[c]);
+            }
+
+            float[] row = rows[i].Features;
+            for (int j = 0; j < n; j++)
+            {
+                if (i != j)
+                {
+                    double d = Math.Sqrt(Distance2(row, rows[j].Features));
+                    for (int c = 0; c < m; c++)
+                    {
+                        sums[c][labelings[c][j]] += d;
+                    }
+                }
+            }
+
+            for (int c = 0; c < m; c++)
+            {
+                int[] size = sizes[c];
+                double[] sum = sums[c];
+                int own = labelings[c][i];
+                if (size[own] <= 1)
+                {
+                    continue;
+                }
+
+                double a = sum[own] / (size[own] - 1);
+                double b = double.PositiveInfinity;
+                for (int other = 0; other < size.Length; other++)
+                {
+                    if (other != own && size[other] > 0)
+                    {
+                        b = Math.Min(b, sum[other] / size[other]);
+                    }
+                }
+
+                if (!double.IsPositiveInfinity(b) && Math.Max(a, b) > 0)
+                {
+                    totals[c] += (b - a) / Math.Max(a, b);
+                }
+            }
+        }
+
+        return [.. totals.Select(t => t / n)];
+    }
+
+    /// <summary>The original one-labeling silhouette, kept as the reference <see cref="Silhouettes"/> is tested against.</summary>
+    internal static double SilhouetteReference(FeatureRow[] rows, int[] labels, int k)
     {
         int n = rows.Length;
         var size = new int[k];

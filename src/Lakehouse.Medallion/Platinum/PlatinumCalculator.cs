@@ -102,14 +102,17 @@ internal static class PlatinumCalculator
             }
         }
 
-        return sums.Select(kv => new ProductVelocity(kv.Key.Product, kv.Key.Scope, kv.Key.Id, kv.Value.Tenant, asOf, kv.Value.U7, kv.Value.U30))
-            .OrderBy(v => v.ProductId, StringComparer.Ordinal).ThenBy(v => v.Scope, StringComparer.Ordinal).ThenBy(v => v.ScopeId, StringComparer.Ordinal)
-            .ToList();
+        List<ProductVelocity> rows = [.. sums.Select(kv => new ProductVelocity(kv.Key.Product, kv.Key.Scope, kv.Key.Id, kv.Value.Tenant, asOf, kv.Value.U7, kv.Value.U30))];
+        Dictionary<string, uint> productRanks = CanonicalOrder.Ranks(rows.Select(v => v.ProductId));
+        Dictionary<string, uint> scopes = CanonicalOrder.Ranks(rows.Select(v => v.Scope));
+        Dictionary<string, uint> ids = CanonicalOrder.Ranks(rows.Select(v => v.ScopeId));
+        return CanonicalOrder.Sort(rows,
+            v => CanonicalOrder.Rank(productRanks, v.ProductId), v => CanonicalOrder.Rank(scopes, v.Scope), v => CanonicalOrder.Rank(ids, v.ScopeId));
 
         void Add((string, string, string) key, string tenant, decimal u7, decimal u30)
         {
-            sums.TryGetValue(key, out var s);
-            sums[key] = (s.Tenant ?? tenant, s.U7 + u7, s.U30 + u30);
+            ref var s = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(sums, key, out _); // one lookup
+            s = (s.Tenant ?? tenant, s.U7 + u7, s.U30 + u30);
         }
     }
 
