@@ -269,7 +269,7 @@ public sealed partial class PsgcResolver
     private CityMatch? Fuzzy(string[] tokens, ProvinceKind pKind, int[] provinces)
     {
         string key = string.Concat(StripCityWords(tokens) is { Length: > 0 } s ? PsgcIndex.CityCore(s) : tokens);
-        if (_maxEdits == 0 || key.Length < _minFuzzyLength || key.Any(char.IsAsciiDigit))
+        if (!MayCorrect(key))
         {
             return null;
         }
@@ -278,9 +278,7 @@ public sealed partial class PsgcResolver
         var hits = new HashSet<int>();
         foreach (string candidate in index.CityKeyList)
         {
-            // Five-letter words are too often other words one letter away: only a swap of two letters is corrected there.
-            if (candidate.Length >= _minFuzzyLength && EditDistance.Within(key, candidate, _maxEdits)
-                && (key.Length > 5 || IsSwap(key, candidate)))
+            if (candidate.Length >= _minFuzzyLength && EditDistance.Within(key, candidate, _maxEdits))
             {
                 hits.UnionWith(index.CityKeys[candidate]);
             }
@@ -294,21 +292,12 @@ public sealed partial class PsgcResolver
         return hits.Count == 0 ? null : new CityMatch(CityKind.Fuzzy, [.. hits.Order()], "", Note: "one typing error corrected");
     }
 
-    private static bool IsSwap(string a, string b)
-    {
-        if (a.Length != b.Length)
-        {
-            return false;
-        }
-
-        int i = 0;
-        while (i < a.Length && a[i] == b[i])
-        {
-            i++;
-        }
-
-        return i < a.Length - 1 && a[i] == b[i + 1] && a[i + 1] == b[i] && a.AsSpan(i + 2).SequenceEqual(b.AsSpan(i + 2));
-    }
+    /// <summary>
+    /// Rule 5: one typing error is corrected when it leaves a single candidate. The corrected name must have at least
+    /// <see cref="GeoOptions.MinFuzzyLength"/> letters, so the typed text may be one letter shorter (a deleted letter).
+    /// </summary>
+    private bool MayCorrect(string key) =>
+        _maxEdits > 0 && key.Length >= Math.Max(3, _minFuzzyLength - _maxEdits) && !key.Any(char.IsAsciiDigit);
 
     private static string[] StripCityWords(string[] tokens)
     {

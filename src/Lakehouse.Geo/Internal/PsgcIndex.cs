@@ -128,12 +128,17 @@ internal sealed class PsgcIndex
         {
             string key = PlaceText.Key(label);
             int idx = cityByCode[code];
-            if (!cityKeys.ContainsKey(key))
+            // Rule 4: a short form that is also the name of other places (Bacolod, Lanao del Norte) stays ambiguous; only
+            // names PSA does not carry pick one place.
+            if (!cityKeys.TryGetValue(key, out HashSet<int>? existing))
             {
                 AddMany(cityKeys, key, idx);
+                PreferredCity[key] = idx;
             }
-
-            PreferredCity[key] = idx;
+            else if (existing.Count == 1 && existing.Contains(idx))
+            {
+                PreferredCity[key] = idx;
+            }
         }
 
         CityKeys = cityKeys.ToDictionary(static kv => kv.Key, static kv => kv.Value.Order().ToArray(), StringComparer.Ordinal);
@@ -197,7 +202,8 @@ internal sealed class PsgcIndex
         yield return string.Concat(tokens);
         string[] core = CityCore(tokens);
         yield return string.Concat(core);
-        string[] trimmed = [.. core.Where(static t => t.Length > 1 && t is not ("sr" or "jr" or "i" or "ii"))];
+        // Middle initials and Sr./Jr. may be left out; a roman numeral may not ("Tagoloan II" is not "Tagoloan").
+        string[] trimmed = [.. core.Where(static t => (t.Length > 1 || t == "i") && t is not ("sr" or "jr"))];
         if (trimmed.Length > 0)
         {
             yield return string.Concat(trimmed);
