@@ -123,6 +123,7 @@ internal sealed class PsgcIndex
         }
 
         Cities = [.. cityRows];
+        CityByCode = cityByCode;
         ManilaIndex = cityByCode["1380600000"];
         foreach ((string label, string code) in ShortForms.CityShortForms)
         {
@@ -161,6 +162,12 @@ internal sealed class PsgcIndex
     public CityRow[] Cities { get; }
 
     public int ManilaIndex { get; }
+
+    /// <summary>City/municipality code → its index in <see cref="Cities"/>.</summary>
+    public Dictionary<string, int> CityByCode { get; }
+
+    /// <summary>Opens an embedded data file.</summary>
+    public static Stream OpenData(string name) => Open(name);
 
     public Dictionary<string, int> RegionKeys { get; }
 

@@ -12,12 +12,15 @@ internal enum Outcome
     Conflict,
 }
 
-internal sealed record Expected(Outcome Outcome, string? Region = null, string? Province = null, string? City = null, string[]? Candidates = null);
+internal sealed record Expected(Outcome Outcome, string? Region = null, string? Province = null, string? City = null, string[]? Candidates = null, string? Barangay = null);
 
 /// <summary>One generated input with the answer DESIGN.md's place-resolution rules call for.</summary>
-internal sealed record AuditCase(string Rule, string? Region, string? Province, string? City, Expected Expected)
+internal sealed record AuditCase(string Rule, string? Region, string? Province, string? City, Expected Expected, string? Barangay = null)
 {
-    public override string ToString() => $"[{Rule}] ({Region ?? "∅"} | {Province ?? "∅"} | {City ?? "∅"})";
+    public override string ToString() => $"[{Rule}] ({Region ?? "∅"} | {Province ?? "∅"} | {City ?? "∅"}{(Barangay is null ? "" : " | " + Barangay)})";
+
+    public PlaceResolution Run(PsgcResolver resolver) =>
+        Barangay is null ? resolver.Resolve(Region, Province, City) : resolver.Resolve(Region, Province, City, Barangay);
 }
 
 /// <summary>
@@ -77,8 +80,61 @@ internal static class ResolverAudit
 
     private static string[] Split(string s) => s.Split('|', StringSplitOptions.RemoveEmptyEntries);
 
-    private static IEnumerable<string[]> Rows(string file) =>
-        File.ReadAllLines(Path.Combine(DataDir, file)).Skip(1).Where(l => l.Length > 0).Select(l => l.Split(','));
+    private static IEnumerable<string[]> Rows(string file)
+    {
+        string path = Path.Combine(DataDir, file);
+        IEnumerable<string> lines = File.Exists(path) ? File.ReadAllLines(path) : ReadGzipLines(path + ".gz");
+        return lines.Skip(1).Where(l => l.Length > 0).Select(SplitCsv);
+    }
+
+    private static string[] SplitCsv(string line)
+    {
+        if (!line.Contains('"', StringComparison.Ordinal))
+        {
+            return line.Split(',');
+        }
+
+        var fields = new List<string>();
+        var field = new StringBuilder();
+        bool quoted = false;
+        for (int i = 0; i < line.Length; i++)
+        {
+            char c = line[i];
+            if (c == '"' && quoted && i + 1 < line.Length && line[i + 1] == '"')
+            {
+                field.Append('"');
+                i++;
+            }
+            else if (c == '"')
+            {
+                quoted = !quoted;
+            }
+            else if (c == ',' && !quoted)
+            {
+                fields.Add(field.ToString());
+                field.Clear();
+            }
+            else
+            {
+                field.Append(c);
+            }
+        }
+
+        fields.Add(field.ToString());
+        return [.. fields];
+    }
+
+    private static List<string> ReadGzipLines(string path)
+    {
+        using var reader = new StreamReader(new System.IO.Compression.GZipStream(File.OpenRead(path), System.IO.Compression.CompressionMode.Decompress));
+        var lines = new List<string>();
+        while (reader.ReadLine() is { } line)
+        {
+            lines.Add(line);
+        }
+
+        return lines;
+    }
 
     /// <summary>Independent folding: accents off, lower case, letters and digits only, common abbreviations expanded.</summary>
     public static string Key(string text)
@@ -208,6 +264,63 @@ internal static class ResolverAudit
         foreach (AuditCase c in NothingCases())
         {
             yield return c;
+        }
+
+        foreach (AuditCase c in BarangayCases())
+        {
+            yield return c;
+        }
+    }
+
+    /// <summary>Barangays inside their city (every 7th of the table, each city's poblacion, numbered ones), typed in common ways.</summary>
+    private static IEnumerable<AuditCase> BarangayCases()
+    {
+        var rows = Rows("barangays.csv").Select(b => (Code: b[0], Name: b[1], City: s_cityByCode[b[2]].Target(s_cityByCode), Pob: b[6] == "true")).ToList();
+        var byCity = rows.GroupBy(b => b.City).ToDictionary(g => g.Key, g => g.ToList());
+        static string Loose(string name)
+        {
+            string k = Key(name.Replace("(Pob.)", "", StringComparison.Ordinal).Replace("Pob.", "", StringComparison.Ordinal));
+            return k.StartsWith("barangay", StringComparison.Ordinal) && k.Length > 8 ? k[8..] : k;
+        }
+
+        int n = 0;
+        foreach (var b in rows)
+        {
+            n++;
+            City city = s_cityByCode[b.City];
+            string province = ProvinceLabel(city);
+            Expected expected = CityAnswer(city.Code) with { Barangay = b.Code };
+            var same = byCity[b.City].Where(x => Loose(x.Name) == Loose(b.Name) || Key(x.Name) == Key(b.Name)).ToList();
+            bool numbered = b.Name.Any(char.IsAsciiDigit);
+            if (same.Count != 1 || (n % 7 != 0 && !(numbered && n % 3 == 0)))
+            {
+                continue;
+            }
+
+            string plain = b.Name.Replace("(Pob.)", "", StringComparison.Ordinal).Trim();
+            string stripped = plain.StartsWith("Barangay ", StringComparison.Ordinal) ? plain[9..] : plain;
+            foreach (string typed in (string[])[b.Name, plain.ToUpperInvariant(), StripAccents(plain), "Brgy. " + stripped, "Barangay " + stripped, "bgy " + stripped.ToLowerInvariant()])
+            {
+                yield return new AuditCase("B-barangay-in-city", null, province, city.Name, expected, typed);
+            }
+        }
+
+        // "Poblacion" where the city has exactly one barangay that is named or flagged so.
+        foreach ((string cityCode, var list) in byCity)
+        {
+            var pob = list.Where(x => x.Pob || Key(x.Name) == "poblacion").ToList();
+            City city = s_cityByCode[cityCode];
+            if (pob.Count == 1 && list.Count(x => Key(x.Name).Contains("poblacion", StringComparison.Ordinal)) <= 1)
+            {
+                yield return new AuditCase("B-poblacion", null, ProvinceLabel(city), city.Name, CityAnswer(city.Code) with { Barangay = pob[0].Code }, "Poblacion");
+                yield return new AuditCase("B-poblacion", null, ProvinceLabel(city), city.Name, CityAnswer(city.Code) with { Barangay = pob[0].Code }, "Pob.");
+            }
+
+            if (cityCode.EndsWith("000", StringComparison.Ordinal) && list.Count > 3 && cityCode.GetHashCode(StringComparison.Ordinal) % 5 == 0)
+            {
+                yield return new AuditCase("B-unknown-keeps-city", null, ProvinceLabel(city), city.Name,
+                    CityAnswer(city.Code) with { Outcome = Outcome.NotFound }, "Qxzvillé Bwtk");
+            }
         }
     }
 
@@ -530,7 +643,7 @@ internal static class ResolverAudit
     public static string? Check(AuditCase c, PlaceResolution r)
     {
         Expected e = c.Expected;
-        bool codes = r.RegionCode == e.Region && r.ProvinceCode == e.Province && r.CityMunicipalityCode == e.City;
+        bool codes = r.RegionCode == e.Region && r.ProvinceCode == e.Province && r.CityMunicipalityCode == e.City && r.BarangayCode == e.Barangay;
         bool status = e.Outcome switch
         {
             Outcome.Answer => r.Status is PlaceMatchStatus.Exact or PlaceMatchStatus.Fuzzy,
@@ -546,8 +659,8 @@ internal static class ResolverAudit
             return null;
         }
 
-        return $"{c}: expected {e.Outcome} r={e.Region} p={e.Province} c={e.City}"
+        return $"{c}: expected {e.Outcome} r={e.Region} p={e.Province} c={e.City} b={e.Barangay}"
             + (e.Candidates is null ? "" : $" cands={e.Candidates.Length}")
-            + $"; got {r.Status} r={r.RegionCode} p={r.ProvinceCode} c={r.CityMunicipalityCode} ({r.CityMunicipalityName}) cands={r.Candidates.Count} reason={r.Reason}";
+            + $"; got {r.Status} r={r.RegionCode} p={r.ProvinceCode} c={r.CityMunicipalityCode} ({r.CityMunicipalityName}) b={r.BarangayCode} ({r.BarangayName}) cands={r.Candidates.Count} reason={r.Reason}";
     }
 }
