@@ -276,7 +276,7 @@ public sealed partial class PsgcResolver
 
         PsgcIndex index = Index;
         var hits = new HashSet<int>();
-        foreach (string candidate in index.CityKeyList)
+        foreach (string candidate in FuzzyCandidates(key, pKind, provinces))
         {
             if (candidate.Length >= _minFuzzyLength && EditDistance.Within(key, candidate, _maxEdits))
             {
@@ -290,6 +290,59 @@ public sealed partial class PsgcResolver
         }
 
         return hits.Count == 0 ? null : new CityMatch(CityKind.Fuzzy, [.. hits.Order()], "", Note: "one typing error corrected");
+    }
+
+    /// <summary>
+    /// The keys a typo may be one edit from: inside a typed province (or NCR) only that province's keys, else every key
+    /// of a length within reach. Either way the same places survive the province filter as with a scan of every key.
+    /// </summary>
+    private IEnumerable<string> FuzzyCandidates(string key, ProvinceKind pKind, int[] provinces)
+    {
+        PsgcIndex index = Index;
+        if (_maxEdits == 1 && key.Length < 64)
+        {
+            return OneEditNeighbours(key);
+        }
+
+        if (pKind == ProvinceKind.Ncr)
+        {
+            return index.NcrCityKeys;
+        }
+
+        if (pKind == ProvinceKind.Found)
+        {
+            return provinces.Length == 1
+                ? index.CityKeysByProvince.GetValueOrDefault(provinces[0], [])
+                : provinces.SelectMany(p => index.CityKeysByProvince.GetValueOrDefault(p, [])).Distinct();
+        }
+
+        int from = Math.Max(0, key.Length - _maxEdits);
+        int to = Math.Min(index.CityKeysByLength.Length - 1, key.Length + _maxEdits);
+        return from > to ? [] : index.CityKeysByLength[from..(to + 1)].SelectMany(static k => k);
+    }
+
+    /// <summary>The city keys sharing the typed key or one of its one-letter deletions (a superset of those one edit away).</summary>
+    private static HashSet<string> OneEditNeighbours(string key)
+    {
+        PsgcIndex index = Index;
+        var found = new HashSet<string>(StringComparer.Ordinal);
+        Span<char> buffer = stackalloc char[64];
+        if (index.CityKeyDeletionLookup.TryGetValue(key, out string[]? keys))
+        {
+            found.UnionWith(keys);
+        }
+
+        for (int i = 0; i < key.Length; i++)
+        {
+            key.AsSpan(0, i).CopyTo(buffer);
+            key.AsSpan(i + 1).CopyTo(buffer[i..]);
+            if (index.CityKeyDeletionLookup.TryGetValue(buffer[..(key.Length - 1)], out keys))
+            {
+                found.UnionWith(keys);
+            }
+        }
+
+        return found;
     }
 
     /// <summary>

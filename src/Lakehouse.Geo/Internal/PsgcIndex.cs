@@ -145,6 +145,55 @@ internal sealed class PsgcIndex
         CityKeys = cityKeys.ToDictionary(static kv => kv.Key, static kv => kv.Value.Order().ToArray(), StringComparer.Ordinal);
         OldCityKeys = oldKeys.ToDictionary(static kv => kv.Key, static kv => kv.Value.Order().ToArray(), StringComparer.Ordinal);
         CityKeyList = [.. CityKeys.Keys.Where(static k => k.Length >= 4)];
+        int longest = CityKeyList.Max(static k => k.Length);
+        CityKeysByLength = new string[longest + 1][];
+        for (int length = 0; length <= longest; length++)
+        {
+            CityKeysByLength[length] = [.. CityKeyList.Where(k => k.Length == length)];
+        }
+
+        // The keys naming at least one place in a province (or NCR): fuzzy matching inside a typed province scans only these.
+        var byProvince = new Dictionary<int, List<string>>();
+        var ncrKeys = new List<string>();
+        int ncr = RegionKeys["ncr"];
+        foreach (string key in CityKeyList)
+        {
+            foreach (int geo in CityKeys[key].Select(c => Cities[c].GeoProvince).Distinct())
+            {
+                if (geo >= 0)
+                {
+                    if (!byProvince.TryGetValue(geo, out List<string>? list))
+                    {
+                        byProvince[geo] = list = [];
+                    }
+
+                    list.Add(key);
+                }
+            }
+
+            if (CityKeys[key].Any(c => Cities[c].Region == ncr))
+            {
+                ncrKeys.Add(key);
+            }
+        }
+
+        CityKeysByProvince = byProvince.ToDictionary(static kv => kv.Key, static kv => kv.Value.ToArray());
+
+        // Symmetric-delete index: every key and each of its one-letter deletions → the keys. Two texts one edit apart
+        // (OSA: insert, delete, substitute, adjacent swap) always share the key itself or one such deletion.
+        var deletions = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        foreach (string key in CityKeyList)
+        {
+            AddDeletion(deletions, key, key);
+            for (int i = 0; i < key.Length; i++)
+            {
+                AddDeletion(deletions, key.Remove(i, 1), key);
+            }
+        }
+
+        CityKeyDeletions = deletions.ToDictionary(static kv => kv.Key, static kv => kv.Value.ToArray(), StringComparer.Ordinal);
+        CityKeyDeletionLookup = CityKeyDeletions.GetAlternateLookup<ReadOnlySpan<char>>();
+        NcrCityKeys = [.. ncrKeys];
         ProvinceKeyList = [.. ProvinceKeys.Keys];
         RegionKeyList = [.. RegionKeys.Keys];
         CityLookup = CityKeys.GetAlternateLookup<ReadOnlySpan<char>>();
@@ -184,6 +233,21 @@ internal sealed class PsgcIndex
     public Dictionary<string, int> PreferredCity { get; } = new(StringComparer.Ordinal);
 
     public string[] CityKeyList { get; }
+
+    /// <summary><see cref="CityKeyList"/> by key length.</summary>
+    public string[][] CityKeysByLength { get; }
+
+    /// <summary>Geographic province → the city keys naming at least one place in it.</summary>
+    public Dictionary<int, string[]> CityKeysByProvince { get; }
+
+    /// <summary>Each city key and its one-letter deletions → the city keys (for one-edit look-ups without a scan).</summary>
+    public Dictionary<string, string[]> CityKeyDeletions { get; }
+
+    /// <summary><see cref="CityKeyDeletions"/> looked up by span.</summary>
+    public Dictionary<string, string[]>.AlternateLookup<ReadOnlySpan<char>> CityKeyDeletionLookup { get; }
+
+    /// <summary>The city keys naming at least one place in NCR.</summary>
+    public string[] NcrCityKeys { get; }
 
     public string[] ProvinceKeyList { get; }
 
@@ -260,6 +324,16 @@ internal sealed class PsgcIndex
     private static Stream Open(string name) =>
         typeof(PsgcIndex).Assembly.GetManifestResourceStream("Lakehouse.Geo.Data." + name)
         ?? throw new InvalidOperationException("Embedded PSGC resource missing: " + name);
+
+    private static void AddDeletion(Dictionary<string, HashSet<string>> map, string variant, string key)
+    {
+        if (!map.TryGetValue(variant, out HashSet<string>? set))
+        {
+            map[variant] = set = [];
+        }
+
+        set.Add(key);
+    }
 
     private static void AddUnique(Dictionary<string, int> map, string key, int value)
     {

@@ -78,6 +78,9 @@ internal static class ResolverAudit
 
     public static string NcrCode => "1300000000";
 
+    private static string RegionOf(string regionKey) =>
+        Regions.First(r => ((string[])[r.Name, r.PsaName, r.ShortName, r.Acronym, .. r.Aliases, .. r.Historical]).Any(l => Key(l) == regionKey)).Code;
+
     private static string[] Split(string s) => s.Split('|', StringSplitOptions.RemoveEmptyEntries);
 
     private static IEnumerable<string[]> Rows(string file)
@@ -316,7 +319,7 @@ internal static class ResolverAudit
                 yield return new AuditCase("B-poblacion", null, ProvinceLabel(city), city.Name, CityAnswer(city.Code) with { Barangay = pob[0].Code }, "Pob.");
             }
 
-            if (cityCode.EndsWith("000", StringComparison.Ordinal) && list.Count > 3 && cityCode.GetHashCode(StringComparison.Ordinal) % 5 == 0)
+            if (cityCode.EndsWith("000", StringComparison.Ordinal) && list.Count > 3 && cityCode[4..7].Sum(ch => ch) % 5 == 0)
             {
                 yield return new AuditCase("B-unknown-keeps-city", null, ProvinceLabel(city), city.Name,
                     CityAnswer(city.Code) with { Outcome = Outcome.NotFound }, "Qxzvillé Bwtk");
@@ -377,6 +380,33 @@ internal static class ResolverAudit
             }
         }
 
+        // One typing error in a region or province name, alone, when it leaves one of them.
+        var typoRng = new Random(7);
+        string[] provinceAndRegionKeys = [.. s_provinceKeys, .. s_regionKeys];
+        foreach (Region r in Regions)
+        {
+            foreach (string typo in Typos(Key(r.Name), typoRng))
+            {
+                if (typo.Length >= 6 && !provinceAndRegionKeys.Contains(typo) && s_regionKeys.Where(k => Osa(k, typo) <= 1).Select(RegionOf).Distinct().Count() == 1
+                    && !s_bare.Keys.Any(k => Osa(k, typo) <= 1))
+                {
+                    yield return new AuditCase("R5-typo-region", typo, null, null, new Expected(Outcome.Answer, s_regionKeys.Where(k => Osa(k, typo) <= 1).Select(RegionOf).First()));
+                }
+            }
+        }
+
+        foreach (Province p in Provinces)
+        {
+            foreach (string typo in Typos(Key(p.Name), typoRng))
+            {
+                if (typo.Length >= 6 && !provinceAndRegionKeys.Contains(typo) && Provinces.Count(x => Osa(Key(x.Name), typo) <= 1) == 1
+                    && !s_provinceKeys.Any(k => k != Key(p.Name) && Osa(k, typo) <= 1))
+                {
+                    yield return new AuditCase("R5-typo-province", null, typo, null, new Expected(Outcome.Answer, p.RegionCode, p.Code));
+                }
+            }
+        }
+
         // A province typed with a stale or wrong region answers the province's real region.
         int i = 0;
         foreach (Province p in Provinces)
@@ -419,6 +449,17 @@ internal static class ResolverAudit
                 if (InProvince(Key(Bare(s)), c, s).Count == 1 || s == c.Name)
                 {
                     yield return new AuditCase("R5-spelling-in-province", null, province, s, answer);
+                }
+            }
+
+            // Placeholders around a real place are ignored.
+            if (i % 4 == 0)
+            {
+                yield return new AuditCase("R5-placeholder-around-place", "N/A", province, c.Name, answer);
+                HashSet<string> alone = c.Name.Contains("City", StringComparison.Ordinal) && s_bareCities.TryGetValue(key, out HashSet<string>? cs) ? cs : s_bare[key];
+                if (!s_provinceKeys.Contains(key) && !s_regionKeys.Contains(key))
+                {
+                    yield return new AuditCase("R5-placeholder-around-place", "-", "-", c.Name, alone.Count == 1 ? answer : AmbiguousAnswer(alone));
                 }
             }
 
@@ -520,6 +561,11 @@ internal static class ResolverAudit
 
                     List<string> near = [.. s_bare.Where(kv => Osa(kv.Key, typo) <= 1).SelectMany(kv => kv.Value)
                         .Where(x => SameProvince(s_cityByCode[x], c)).Distinct()];
+                    if (near.Count == 1 && c.IsCity && typo.Length >= 6 && !s_bareCities.Keys.Any(k => Osa(k, typo) <= 1 && !s_bare[k].Contains(c.Code)))
+                    {
+                        yield return new AuditCase("R5-typo-city-suffix", null, province, typo + " City", answer);
+                    }
+
                     if (near.Count == 1)
                     {
                         yield return new AuditCase(key.Length >= 6 ? "R5-typo-in-province" : "R5-typo-short", null, province, typo, answer);
