@@ -48,6 +48,25 @@ public sealed class PsgcResolverHardeningTests
         Assert.Equal("1903638000", s_resolver.Resolve(null, null, "Tagoloan II").CityMunicipalityCode);
     }
 
+    [Theory]
+    [InlineData("Tondo")]
+    [InlineData("Tondo I")]
+    [InlineData("Tondo I/II")]
+    public void Resolve_rule5_manila_district_named_with_both_numerals_is_found_by_its_bare_name(string typed)
+    {
+        PlaceResolution r = s_resolver.Resolve("National Capital Region", "Manila", typed);
+        Assert.Equal(("1380600000", PlaceMatchStatus.Exact), (r.CityMunicipalityCode, r.Status));
+    }
+
+    [Theory]
+    [InlineData("Davao del Norte", "IGaCoS", "1102317000")]
+    [InlineData("Pampanga", "CSFP", "0305416000")]
+    [InlineData(null, "SJDM", "0301420000")]
+    public void Resolve_rule5_common_abbreviations_of_city_names_resolve(string? province, string typed, string code)
+    {
+        Assert.Equal(code, s_resolver.Resolve(null, province, typed).CityMunicipalityCode);
+    }
+
     [Fact]
     public void Resolve_rule4_bacolod_alone_is_ambiguous_and_the_region_or_province_decides()
     {

@@ -105,7 +105,9 @@ internal sealed class PsgcIndex
             int target = sub ? cityByCode[c[9]] : i;
             int geo = c[8].Length > 0 ? provinceByCode[c[8]] : -1;
             cityRows.Add(new CityRow(c[0], c[1], regionByCode[c[6]], geo, target, sub));
-            foreach (string label in (string[])[c[1], c[2]])
+            // "Tondo I/II" names both districts, so the bare "Tondo" means it too (unlike "Tagoloan II", a place of its own).
+            int numerals = c[1].IndexOf(" I/", StringComparison.Ordinal);
+            foreach (string label in (string[])[c[1], c[2], numerals > 0 ? c[1][..numerals] : c[1]])
             {
                 foreach (string key in CityKeyVariants(PlaceText.Tokens(label)))
                 {
