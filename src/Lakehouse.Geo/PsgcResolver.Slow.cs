@@ -190,9 +190,16 @@ public sealed partial class PsgcResolver
         if (cands.Length > 1 && region >= 0)
         {
             int[] inRegion = [.. cands.Where(c => Index.Cities[c].Region == region)];
+            // Rule 1: a stale typed region still breaks the tie when no candidate is in it now but one used to be
+            // (Talisay typed with Region VI: the Negros Occidental one, in NIR since 2024).
+            int[] formerlyInRegion = [.. cands.Where(c => Index.Cities[c].FormerRegion == region)];
             if (inRegion.Length > 0)
             {
                 cands = inRegion;
+            }
+            else if (formerlyInRegion.Length > 0)
+            {
+                cands = formerlyInRegion;
             }
         }
 

@@ -67,6 +67,18 @@ public sealed class PsgcResolverHardeningTests
         Assert.Equal(code, s_resolver.Resolve(null, province, typed).CityMunicipalityCode);
     }
 
+    [Theory]
+    [InlineData("Region VI", "Talisay", "1804528000")]
+    [InlineData("Region VII", "San Jose", "1804617000")]
+    [InlineData("Region XII", "Cotabato City", "1908703000")]
+    public void Resolve_rule1_stale_region_breaks_a_tie_for_the_place_that_moved_from_it(string region, string city, string code)
+    {
+        PlaceResolution r = s_resolver.Resolve(region, null, city);
+        Assert.Equal(code, r.CityMunicipalityCode);
+        Assert.Contains("ignored", r.Reason, StringComparison.Ordinal);
+        Assert.Equal("0600000000", s_resolver.Resolve("Region VI", null, "San Jose").RegionCode);
+    }
+
     [Fact]
     public void Resolve_rule4_bacolod_alone_is_ambiguous_and_the_region_or_province_decides()
     {

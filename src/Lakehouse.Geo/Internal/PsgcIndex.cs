@@ -6,8 +6,12 @@ internal sealed record RegionRow(string Code, string Name, string ShortName);
 
 internal sealed record ProvinceRow(string Code, string Name, int Region);
 
-/// <summary>A city, municipality or (for Manila) sub-municipality. <see cref="Target"/> is the LGU an answer reports (Manila for its sub-municipalities).</summary>
-internal sealed record CityRow(string Code, string Name, int Region, int GeoProvince, int Target, bool IsSubMunicipality);
+/// <summary>
+/// A city, municipality or (for Manila) sub-municipality. <see cref="Target"/> is the LGU an answer reports (Manila for its
+/// sub-municipalities). <see cref="FormerRegion"/> is the region its 9-digit correspondence code still names when the place
+/// has since moved (Negros to NIR, Sulu to IX, Cotabato City to BARMM), else -1.
+/// </summary>
+internal sealed record CityRow(string Code, string Name, int Region, int GeoProvince, int Target, bool IsSubMunicipality, int FormerRegion = -1);
 
 /// <summary>The embedded PSGC tables and the lookup keys built from them; built once, read-only afterwards.</summary>
 internal sealed class PsgcIndex
@@ -18,6 +22,7 @@ internal sealed class PsgcIndex
     private PsgcIndex()
     {
         var regionRows = new List<RegionRow>();
+        var regionByCorrespondence = new Dictionary<string, int>(StringComparer.Ordinal);
         var regionByCode = new Dictionary<string, int>(StringComparer.Ordinal);
         RegionKeys = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (string[] r in Csv.Read(Open("regions.csv")))
@@ -25,6 +30,10 @@ internal sealed class PsgcIndex
             int idx = regionRows.Count;
             regionRows.Add(new RegionRow(r[0], r[1], r[3]));
             regionByCode[r[0]] = idx;
+            if (r[10].Length >= 2)
+            {
+                regionByCorrespondence[r[10][..2]] = idx;
+            }
             foreach (string label in (string[])[r[1], r[2], r[3], r[6], .. r[8].Split('|'), .. r[9].Split('|')])
             {
                 AddUnique(RegionKeys, PlaceText.Key(label), idx);
@@ -104,7 +113,9 @@ internal sealed class PsgcIndex
             bool sub = c[3] == "SubMun";
             int target = sub ? cityByCode[c[9]] : i;
             int geo = c[8].Length > 0 ? provinceByCode[c[8]] : -1;
-            cityRows.Add(new CityRow(c[0], c[1], regionByCode[c[6]], geo, target, sub));
+            int region = regionByCode[c[6]];
+            int former = c[10].Length >= 2 && regionByCorrespondence.TryGetValue(c[10][..2], out int was) && was != region ? was : -1;
+            cityRows.Add(new CityRow(c[0], c[1], region, geo, target, sub, former));
             // "Tondo I/II" names both districts, so the bare "Tondo" means it too (unlike "Tagoloan II", a place of its own).
             int numerals = c[1].IndexOf(" I/", StringComparison.Ordinal);
             foreach (string label in (string[])[c[1], c[2], numerals > 0 ? c[1][..numerals] : c[1]])

@@ -50,8 +50,12 @@ internal static class ResolverAudit
 
     public sealed record City(
         string Code, string Name, string CommonName, string Level, bool IsCity, string CityClass, string RegionCode, string GeoProvinceCode,
-        string ParentCode, string[] OldNames)
+        string ParentCode, string[] OldNames, string Correspondence = "")
     {
+        /// <summary>The region the 9-digit correspondence code still names when the place has moved since, else null.</summary>
+        public string? FormerRegion =>
+            Correspondence.Length >= 2 && s_regionByCorrespondence.Value.TryGetValue(Correspondence[..2], out string? r) && r != RegionCode ? r : null;
+
         public string Target(Dictionary<string, City> byCode) => Level == "SubMun" ? ParentCode : Code;
     }
 
@@ -60,7 +64,10 @@ internal static class ResolverAudit
     public static List<Province> Provinces { get; } = [.. Rows("provinces.csv").Select(p => new Province(p[0], p[1], p[2], Split(p[4])))];
 
     public static List<City> Cities { get; } =
-        [.. Rows("citymun.csv").Select(c => new City(c[0], c[1], c[2], c[3], c[4] == "true", c[5], c[6], c[8], c[9], Split(c[11])))];
+        [.. Rows("citymun.csv").Select(c => new City(c[0], c[1], c[2], c[3], c[4] == "true", c[5], c[6], c[8], c[9], Split(c[11]), c[10]))];
+
+    private static readonly Lazy<Dictionary<string, string>> s_regionByCorrespondence =
+        new(() => Rows("regions.csv").Where(r => r[10].Length >= 2).ToDictionary(r => r[10][..2], r => r[0]));
 
     private static readonly Dictionary<string, City> s_cityByCode = Cities.ToDictionary(c => c.Code);
     private static readonly Dictionary<string, Province> s_provinceByCode = Provinces.ToDictionary(p => p.Code);
@@ -507,8 +514,19 @@ internal static class ResolverAudit
                             inRegion.Length == 1 ? CityAnswer(inRegion[0]) : AmbiguousAnswer(inRegion));
                     }
 
+                    // A stale region none of them is in now, but one of them was in: that one (rule 1, places that moved region).
+                    foreach (string formerRegion in all.Select(x => s_cityByCode[x].FormerRegion).OfType<string>().Distinct())
+                    {
+                        string[] was = [.. all.Where(x => s_cityByCode[x].FormerRegion == formerRegion)];
+                        if (!all.Any(x => s_cityByCode[x].RegionCode == formerRegion) && was.Length == 1)
+                        {
+                            Region r = Regions.First(x => x.Code == formerRegion);
+                            yield return new AuditCase("R1-stale-region-breaks-tie", r.ShortName, null, bare, CityAnswer(was[0]));
+                        }
+                    }
+
                     // With a region none of them is in: still ambiguous.
-                    Region? none = Regions.FirstOrDefault(x => all.All(a => s_cityByCode[a].RegionCode != x.Code));
+                    Region? none = Regions.FirstOrDefault(x => all.All(a => s_cityByCode[a].RegionCode != x.Code && s_cityByCode[a].FormerRegion != x.Code));
                     if (none is not null)
                     {
                         yield return new AuditCase("R4-ambiguous-other-region", none.ShortName, null, bare, AmbiguousAnswer(all));
