@@ -106,6 +106,18 @@ public sealed partial class PsgcResolver
             }
         }
 
+        // "Barangay 176" after PSA split it into 176-A … 176-F: every part (ambiguous unless there is one).
+        string number = loose[^1];
+        if (number.Length > 0 && char.IsAsciiDigit(number[^1]) && barangays.KeysByCity.TryGetValue(city, out string[]? cityKeys))
+        {
+            int[] parts = [.. cityKeys.Where(k => k.Length == number.Length + 1 && k.StartsWith(number, StringComparison.Ordinal) && char.IsAsciiLetter(k[^1]))
+                .SelectMany(k => barangays.Loose[(city, k)]).Distinct()];
+            if (parts.Length > 0)
+            {
+                return (parts, false);
+            }
+        }
+
         // "Poblacion" / "Pob." where no barangay carries that name: the barangays PSA flags as the town centre.
         if (tokens.All(static t => t is "poblacion" or "barangay") && barangays.Poblacion.TryGetValue(city, out hits))
         {

@@ -152,6 +152,16 @@ public sealed class PsgcResolverHardeningTests
     }
 
     [Fact]
+    public void Resolve_barangay_number_psa_split_into_lettered_parts_is_ambiguous_between_them()
+    {
+        PlaceResolution r = s_resolver.Resolve(null, "Metro Manila", "Caloocan", "Barangay 176");
+        Assert.Equal((PlaceMatchStatus.Ambiguous, "1380100000"), (r.Status, r.CityMunicipalityCode));
+        Assert.True(r.Candidates.Count > 1);
+        Assert.All(r.Candidates, c => Assert.Equal(PlaceLevel.Barangay, c.Level));
+        Assert.All(r.Candidates, c => Assert.StartsWith("Barangay 176", c.Name, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Resolve_barangay_never_rescues_a_conflict()
     {
         PlaceResolution r = s_resolver.Resolve(null, "Laguna", "Tagum City", "Poblacion");
