@@ -33,13 +33,16 @@ public enum PlaceLevel
 
     /// <summary>A city or municipality.</summary>
     CityMunicipality,
+
+    /// <summary>A barangay (only when one was typed, see <see cref="PsgcResolver.Resolve(string?, string?, string?, string?)"/>).</summary>
+    Barangay,
 }
 
 /// <summary>One place a typed name could mean.</summary>
-/// <param name="Level">Whether the candidate is a province or a city/municipality.</param>
+/// <param name="Level">Whether the candidate is a province, a city/municipality or a barangay.</param>
 /// <param name="Code">Its 10-digit PSGC code.</param>
 /// <param name="Name">Its PSA name.</param>
-/// <param name="ProvinceCode">The geographic province it lies in (null for NCR and for provinces themselves).</param>
+/// <param name="ProvinceCode">The geographic province it lies in (null for NCR and for provinces themselves); for a barangay, its city/municipality's code.</param>
 /// <param name="RegionCode">Its region's code.</param>
 /// <param name="RegionName">Its region's name.</param>
 public sealed record PlaceCandidate(PlaceLevel Level, string Code, string Name, string? ProvinceCode, string RegionCode, string RegionName);
@@ -67,9 +70,16 @@ public sealed record PlaceResolution(
     string? Reason,
     IReadOnlyList<PlaceCandidate> Candidates)
 {
+    /// <summary>10-digit barangay code, or null. Set only by the overload that takes a barangay, inside a resolved city/municipality.</summary>
+    public string? BarangayCode { get; init; }
+
+    /// <summary>The barangay's PSA name, or null.</summary>
+    public string? BarangayName { get; init; }
+
     /// <summary>The deepest level answered.</summary>
     public PlaceLevel Level =>
-        CityMunicipalityCode is not null ? PlaceLevel.CityMunicipality
+        BarangayCode is not null ? PlaceLevel.Barangay
+        : CityMunicipalityCode is not null ? PlaceLevel.CityMunicipality
         : ProvinceCode is not null ? PlaceLevel.Province
         : RegionCode is not null ? PlaceLevel.Region
         : PlaceLevel.None;

@@ -269,18 +269,16 @@ public sealed partial class PsgcResolver
     private CityMatch? Fuzzy(string[] tokens, ProvinceKind pKind, int[] provinces)
     {
         string key = string.Concat(StripCityWords(tokens) is { Length: > 0 } s ? PsgcIndex.CityCore(s) : tokens);
-        if (_maxEdits == 0 || key.Length < _minFuzzyLength || key.Any(char.IsAsciiDigit))
+        if (!MayCorrect(key))
         {
             return null;
         }
 
         PsgcIndex index = Index;
         var hits = new HashSet<int>();
-        foreach (string candidate in index.CityKeyList)
+        foreach (string candidate in FuzzyCandidates(key, pKind, provinces))
         {
-            // Five-letter words are too often other words one letter away: only a swap of two letters is corrected there.
-            if (candidate.Length >= _minFuzzyLength && EditDistance.Within(key, candidate, _maxEdits)
-                && (key.Length > 5 || IsSwap(key, candidate)))
+            if (candidate.Length >= _minFuzzyLength && EditDistance.Within(key, candidate, _maxEdits))
             {
                 hits.UnionWith(index.CityKeys[candidate]);
             }
@@ -294,21 +292,65 @@ public sealed partial class PsgcResolver
         return hits.Count == 0 ? null : new CityMatch(CityKind.Fuzzy, [.. hits.Order()], "", Note: "one typing error corrected");
     }
 
-    private static bool IsSwap(string a, string b)
+    /// <summary>
+    /// The keys a typo may be one edit from: inside a typed province (or NCR) only that province's keys, else every key
+    /// of a length within reach. Either way the same places survive the province filter as with a scan of every key.
+    /// </summary>
+    private IEnumerable<string> FuzzyCandidates(string key, ProvinceKind pKind, int[] provinces)
     {
-        if (a.Length != b.Length)
+        PsgcIndex index = Index;
+        if (_maxEdits == 1 && key.Length < 64)
         {
-            return false;
+            return OneEditNeighbours(key);
         }
 
-        int i = 0;
-        while (i < a.Length && a[i] == b[i])
+        if (pKind == ProvinceKind.Ncr)
         {
-            i++;
+            return index.NcrCityKeys;
         }
 
-        return i < a.Length - 1 && a[i] == b[i + 1] && a[i + 1] == b[i] && a.AsSpan(i + 2).SequenceEqual(b.AsSpan(i + 2));
+        if (pKind == ProvinceKind.Found)
+        {
+            return provinces.Length == 1
+                ? index.CityKeysByProvince.GetValueOrDefault(provinces[0], [])
+                : provinces.SelectMany(p => index.CityKeysByProvince.GetValueOrDefault(p, [])).Distinct();
+        }
+
+        int from = Math.Max(0, key.Length - _maxEdits);
+        int to = Math.Min(index.CityKeysByLength.Length - 1, key.Length + _maxEdits);
+        return from > to ? [] : index.CityKeysByLength[from..(to + 1)].SelectMany(static k => k);
     }
+
+    /// <summary>The city keys sharing the typed key or one of its one-letter deletions (a superset of those one edit away).</summary>
+    private static HashSet<string> OneEditNeighbours(string key)
+    {
+        PsgcIndex index = Index;
+        var found = new HashSet<string>(StringComparer.Ordinal);
+        Span<char> buffer = stackalloc char[64];
+        if (index.CityKeyDeletionLookup.TryGetValue(key, out string[]? keys))
+        {
+            found.UnionWith(keys);
+        }
+
+        for (int i = 0; i < key.Length; i++)
+        {
+            key.AsSpan(0, i).CopyTo(buffer);
+            key.AsSpan(i + 1).CopyTo(buffer[i..]);
+            if (index.CityKeyDeletionLookup.TryGetValue(buffer[..(key.Length - 1)], out keys))
+            {
+                found.UnionWith(keys);
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>
+    /// Rule 5: one typing error is corrected when it leaves a single candidate. The corrected name must have at least
+    /// <see cref="GeoOptions.MinFuzzyLength"/> letters, so the typed text may be one letter shorter (a deleted letter).
+    /// </summary>
+    private bool MayCorrect(string key) =>
+        _maxEdits > 0 && key.Length >= Math.Max(3, _minFuzzyLength - _maxEdits) && !key.Any(char.IsAsciiDigit);
 
     private static string[] StripCityWords(string[] tokens)
     {

@@ -57,7 +57,7 @@ public sealed partial class PsgcResolver
 
         if (pKind == ProvinceKind.Unknown)
         {
-            (int asRegion, bool f, _) = ResolveRegion(pTok);
+            (int asRegion, bool f, _) = IsBareNumeral(string.Concat(pTok)) ? (-1, false, false) : ResolveRegion(pTok);
             if (asRegion >= 0 && !f)
             {
                 region = region < 0 ? asRegion : region;
@@ -190,9 +190,16 @@ public sealed partial class PsgcResolver
         if (cands.Length > 1 && region >= 0)
         {
             int[] inRegion = [.. cands.Where(c => Index.Cities[c].Region == region)];
+            // Rule 1: a stale typed region still breaks the tie when no candidate is in it now but one used to be
+            // (Talisay typed with Region VI: the Negros Occidental one, in NIR since 2024).
+            int[] formerlyInRegion = [.. cands.Where(c => Index.Cities[c].FormerRegion == region)];
             if (inRegion.Length > 0)
             {
                 cands = inRegion;
+            }
+            else if (formerlyInRegion.Length > 0)
+            {
+                cands = formerlyInRegion;
             }
         }
 
@@ -339,10 +346,10 @@ public sealed partial class PsgcResolver
         return row.GeoProvince >= 0 ? $"{row.Name} ({Index.Provinces[row.GeoProvince].Name})" : $"{row.Name} (Metro Manila)";
     }));
 
+    /// <summary>A place abroad, unless the text is also a Philippine name ("Madrid", Surigao del Sur; "Municipality of Madrid").</summary>
     private static bool IsForeign(string[] tokens) =>
-        tokens.Length > 0 && (ShortForms.Foreign.Contains(string.Concat(tokens))
-            || (tokens.Length > 1 && ShortForms.Foreign.Contains(tokens[^1]) && !Index.CityKeys.ContainsKey(string.Concat(tokens))
-                && !Index.ProvinceKeys.ContainsKey(string.Concat(tokens))));
+        tokens.Length > 0 && (ShortForms.Foreign.Contains(string.Concat(tokens)) || (tokens.Length > 1 && ShortForms.Foreign.Contains(tokens[^1])))
+            && Current(tokens) is null && !Index.ProvinceKeys.ContainsKey(string.Concat(tokens));
 
     private static bool IsPlaceholder(string[] tokens, bool allowDigits)
     {
@@ -356,6 +363,12 @@ public sealed partial class PsgcResolver
         if (digits && !allowDigits)
         {
             return true;
+        }
+
+        // Rule 1: in the region field a numeral such as "III" is a region, not a run of one letter.
+        if (allowDigits && RegionByNumber(key) != -1)
+        {
+            return false;
         }
 
         return key.Length >= 3 && key.All(ch => ch == key[0]);
@@ -399,12 +412,12 @@ public sealed partial class PsgcResolver
             }
         }
 
-        if (_maxEdits > 0 && key.Length >= _minFuzzyLength && !key.Any(char.IsAsciiDigit))
+        if (MayCorrect(key))
         {
             int found = -1;
             foreach (string candidate in index.RegionKeyList)
             {
-                if (candidate.Length >= _minFuzzyLength && EditDistance.Within(key, candidate, _maxEdits) && (key.Length > 5 || IsSwap(key, candidate)))
+                if (candidate.Length >= _minFuzzyLength && EditDistance.Within(key, candidate, _maxEdits))
                 {
                     int value = index.RegionKeys[candidate];
                     if (found >= 0 && found != value)
@@ -424,6 +437,10 @@ public sealed partial class PsgcResolver
 
         return (-1, false, false);
     }
+
+    /// <summary>"x", "iii", "4a", "12": a numeral with no "Region" before it, which outside the region field is no region.</summary>
+    private static bool IsBareNumeral(string key) =>
+        key.Length > 0 && (key.TrimEnd('a', 'b').All(char.IsAsciiDigit) || key.TrimEnd('a', 'b').All(static c => c is 'i' or 'v' or 'x'));
 
     private static int RegionPart(string key) =>
         Index.RegionKeys.TryGetValue(key, out int r) ? r : RegionByNumber(key) is var n and >= 0 ? n : -1;
@@ -509,14 +526,13 @@ public sealed partial class PsgcResolver
         }
 
         string fuzzyKey = string.Concat(stripped.Length > 0 ? stripped : tokens);
-        if (_maxEdits > 0 && fuzzyKey.Length >= _minFuzzyLength)
+        if (MayCorrect(fuzzyKey))
         {
             HashSet<int>? hits = null;
             bool ncr = false;
             foreach (string candidate in index.ProvinceKeyList)
             {
-                if (candidate.Length >= _minFuzzyLength && EditDistance.Within(fuzzyKey, candidate, _maxEdits)
-                    && (fuzzyKey.Length > 5 || IsSwap(fuzzyKey, candidate)))
+                if (candidate.Length >= _minFuzzyLength && EditDistance.Within(fuzzyKey, candidate, _maxEdits))
                 {
                     (hits ??= []).UnionWith(index.ProvinceKeys[candidate]);
                 }
@@ -524,7 +540,7 @@ public sealed partial class PsgcResolver
 
             foreach (string candidate in index.NcrKeys)
             {
-                ncr |= candidate.Length >= _minFuzzyLength && EditDistance.Within(fuzzyKey, candidate, _maxEdits) && fuzzyKey.Length > 5;
+                ncr |= candidate.Length >= _minFuzzyLength && EditDistance.Within(fuzzyKey, candidate, _maxEdits);
             }
 
             if (hits is { Count: 1 } && !ncr)

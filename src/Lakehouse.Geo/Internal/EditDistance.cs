@@ -11,7 +11,33 @@ internal static class EditDistance
             return false;
         }
 
-        return Distance(a, b, max) <= max;
+        return max switch
+        {
+            0 => a.SequenceEqual(b),
+            1 => WithinOne(a, b),
+            _ => Distance(a, b, max) <= max,
+        };
+    }
+
+    /// <summary>Distance at most one, in one pass and without allocating: equal, one substitution, one adjacent swap, or one letter more or less.</summary>
+    public static bool WithinOne(ReadOnlySpan<char> a, ReadOnlySpan<char> b)
+    {
+        if (a.Length < b.Length)
+        {
+            ReadOnlySpan<char> shorter = a;
+            a = b;
+            b = shorter;
+        }
+
+        int i = a.CommonPrefixLength(b);
+        if (a.Length == b.Length)
+        {
+            return i == a.Length
+                || a[(i + 1)..].SequenceEqual(b[(i + 1)..])
+                || (i + 1 < a.Length && a[i] == b[i + 1] && a[i + 1] == b[i] && a[(i + 2)..].SequenceEqual(b[(i + 2)..]));
+        }
+
+        return a.Length == b.Length + 1 && a[(i + 1)..].SequenceEqual(b[i..]);
     }
 
     /// <summary>The distance, or a value above <paramref name="max"/> as soon as it is certain to exceed it.</summary>
@@ -19,9 +45,10 @@ internal static class EditDistance
     {
         int n = a.Length;
         int m = b.Length;
-        int[] prev2 = new int[m + 1];
-        int[] prev = new int[m + 1];
-        int[] cur = new int[m + 1];
+        Span<int> rows = m < 128 ? stackalloc int[3 * (m + 1)] : new int[3 * (m + 1)];
+        Span<int> prev2 = rows[..(m + 1)];
+        Span<int> prev = rows.Slice(m + 1, m + 1);
+        Span<int> cur = rows.Slice(2 * (m + 1), m + 1);
         for (int j = 0; j <= m; j++)
         {
             prev[j] = j;
@@ -49,7 +76,10 @@ internal static class EditDistance
                 return max + 1;
             }
 
-            (prev2, prev, cur) = (prev, cur, prev2);
+            Span<int> oldest = prev2;
+            prev2 = prev;
+            prev = cur;
+            cur = oldest;
         }
 
         return prev[m];

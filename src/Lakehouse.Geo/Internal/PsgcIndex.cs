@@ -6,8 +6,12 @@ internal sealed record RegionRow(string Code, string Name, string ShortName);
 
 internal sealed record ProvinceRow(string Code, string Name, int Region);
 
-/// <summary>A city, municipality or (for Manila) sub-municipality. <see cref="Target"/> is the LGU an answer reports (Manila for its sub-municipalities).</summary>
-internal sealed record CityRow(string Code, string Name, int Region, int GeoProvince, int Target, bool IsSubMunicipality);
+/// <summary>
+/// A city, municipality or (for Manila) sub-municipality. <see cref="Target"/> is the LGU an answer reports (Manila for its
+/// sub-municipalities). <see cref="FormerRegion"/> is the region its 9-digit correspondence code still names when the place
+/// has since moved (Negros to NIR, Sulu to IX, Cotabato City to BARMM), else -1.
+/// </summary>
+internal sealed record CityRow(string Code, string Name, int Region, int GeoProvince, int Target, bool IsSubMunicipality, int FormerRegion = -1);
 
 /// <summary>The embedded PSGC tables and the lookup keys built from them; built once, read-only afterwards.</summary>
 internal sealed class PsgcIndex
@@ -18,6 +22,7 @@ internal sealed class PsgcIndex
     private PsgcIndex()
     {
         var regionRows = new List<RegionRow>();
+        var regionByCorrespondence = new Dictionary<string, int>(StringComparer.Ordinal);
         var regionByCode = new Dictionary<string, int>(StringComparer.Ordinal);
         RegionKeys = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (string[] r in Csv.Read(Open("regions.csv")))
@@ -25,6 +30,10 @@ internal sealed class PsgcIndex
             int idx = regionRows.Count;
             regionRows.Add(new RegionRow(r[0], r[1], r[3]));
             regionByCode[r[0]] = idx;
+            if (r[10].Length >= 2)
+            {
+                regionByCorrespondence[r[10][..2]] = idx;
+            }
             foreach (string label in (string[])[r[1], r[2], r[3], r[6], .. r[8].Split('|'), .. r[9].Split('|')])
             {
                 AddUnique(RegionKeys, PlaceText.Key(label), idx);
@@ -104,8 +113,12 @@ internal sealed class PsgcIndex
             bool sub = c[3] == "SubMun";
             int target = sub ? cityByCode[c[9]] : i;
             int geo = c[8].Length > 0 ? provinceByCode[c[8]] : -1;
-            cityRows.Add(new CityRow(c[0], c[1], regionByCode[c[6]], geo, target, sub));
-            foreach (string label in (string[])[c[1], c[2]])
+            int region = regionByCode[c[6]];
+            int former = c[10].Length >= 2 && regionByCorrespondence.TryGetValue(c[10][..2], out int was) && was != region ? was : -1;
+            cityRows.Add(new CityRow(c[0], c[1], region, geo, target, sub, former));
+            // "Tondo I/II" names both districts, so the bare "Tondo" means it too (unlike "Tagoloan II", a place of its own).
+            int numerals = c[1].IndexOf(" I/", StringComparison.Ordinal);
+            foreach (string label in (string[])[c[1], c[2], numerals > 0 ? c[1][..numerals] : c[1]])
             {
                 foreach (string key in CityKeyVariants(PlaceText.Tokens(label)))
                 {
@@ -123,22 +136,77 @@ internal sealed class PsgcIndex
         }
 
         Cities = [.. cityRows];
+        CityByCode = cityByCode;
         ManilaIndex = cityByCode["1380600000"];
         foreach ((string label, string code) in ShortForms.CityShortForms)
         {
             string key = PlaceText.Key(label);
             int idx = cityByCode[code];
-            if (!cityKeys.ContainsKey(key))
+            // Rule 4: a short form that is also the name of other places (Bacolod, Lanao del Norte) stays ambiguous; only
+            // names PSA does not carry pick one place.
+            if (!cityKeys.TryGetValue(key, out HashSet<int>? existing))
             {
                 AddMany(cityKeys, key, idx);
+                PreferredCity[key] = idx;
             }
-
-            PreferredCity[key] = idx;
+            else if (existing.Count == 1 && existing.Contains(idx))
+            {
+                PreferredCity[key] = idx;
+            }
         }
 
         CityKeys = cityKeys.ToDictionary(static kv => kv.Key, static kv => kv.Value.Order().ToArray(), StringComparer.Ordinal);
         OldCityKeys = oldKeys.ToDictionary(static kv => kv.Key, static kv => kv.Value.Order().ToArray(), StringComparer.Ordinal);
         CityKeyList = [.. CityKeys.Keys.Where(static k => k.Length >= 4)];
+        int longest = CityKeyList.Max(static k => k.Length);
+        CityKeysByLength = new string[longest + 1][];
+        for (int length = 0; length <= longest; length++)
+        {
+            CityKeysByLength[length] = [.. CityKeyList.Where(k => k.Length == length)];
+        }
+
+        // The keys naming at least one place in a province (or NCR): fuzzy matching inside a typed province scans only these.
+        var byProvince = new Dictionary<int, List<string>>();
+        var ncrKeys = new List<string>();
+        int ncr = RegionKeys["ncr"];
+        foreach (string key in CityKeyList)
+        {
+            foreach (int geo in CityKeys[key].Select(c => Cities[c].GeoProvince).Distinct())
+            {
+                if (geo >= 0)
+                {
+                    if (!byProvince.TryGetValue(geo, out List<string>? list))
+                    {
+                        byProvince[geo] = list = [];
+                    }
+
+                    list.Add(key);
+                }
+            }
+
+            if (CityKeys[key].Any(c => Cities[c].Region == ncr))
+            {
+                ncrKeys.Add(key);
+            }
+        }
+
+        CityKeysByProvince = byProvince.ToDictionary(static kv => kv.Key, static kv => kv.Value.ToArray());
+
+        // Symmetric-delete index: every key and each of its one-letter deletions → the keys. Two texts one edit apart
+        // (OSA: insert, delete, substitute, adjacent swap) always share the key itself or one such deletion.
+        var deletions = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        foreach (string key in CityKeyList)
+        {
+            AddDeletion(deletions, key, key);
+            for (int i = 0; i < key.Length; i++)
+            {
+                AddDeletion(deletions, key.Remove(i, 1), key);
+            }
+        }
+
+        CityKeyDeletions = deletions.ToDictionary(static kv => kv.Key, static kv => kv.Value.ToArray(), StringComparer.Ordinal);
+        CityKeyDeletionLookup = CityKeyDeletions.GetAlternateLookup<ReadOnlySpan<char>>();
+        NcrCityKeys = [.. ncrKeys];
         ProvinceKeyList = [.. ProvinceKeys.Keys];
         RegionKeyList = [.. RegionKeys.Keys];
         CityLookup = CityKeys.GetAlternateLookup<ReadOnlySpan<char>>();
@@ -157,6 +225,12 @@ internal sealed class PsgcIndex
 
     public int ManilaIndex { get; }
 
+    /// <summary>City/municipality code → its index in <see cref="Cities"/>.</summary>
+    public Dictionary<string, int> CityByCode { get; }
+
+    /// <summary>Opens an embedded data file.</summary>
+    public static Stream OpenData(string name) => Open(name);
+
     public Dictionary<string, int> RegionKeys { get; }
 
     public Dictionary<string, int> RegionNumbers { get; } = new(StringComparer.Ordinal);
@@ -172,6 +246,21 @@ internal sealed class PsgcIndex
     public Dictionary<string, int> PreferredCity { get; } = new(StringComparer.Ordinal);
 
     public string[] CityKeyList { get; }
+
+    /// <summary><see cref="CityKeyList"/> by key length.</summary>
+    public string[][] CityKeysByLength { get; }
+
+    /// <summary>Geographic province → the city keys naming at least one place in it.</summary>
+    public Dictionary<int, string[]> CityKeysByProvince { get; }
+
+    /// <summary>Each city key and its one-letter deletions → the city keys (for one-edit look-ups without a scan).</summary>
+    public Dictionary<string, string[]> CityKeyDeletions { get; }
+
+    /// <summary><see cref="CityKeyDeletions"/> looked up by span.</summary>
+    public Dictionary<string, string[]>.AlternateLookup<ReadOnlySpan<char>> CityKeyDeletionLookup { get; }
+
+    /// <summary>The city keys naming at least one place in NCR.</summary>
+    public string[] NcrCityKeys { get; }
 
     public string[] ProvinceKeyList { get; }
 
@@ -197,7 +286,8 @@ internal sealed class PsgcIndex
         yield return string.Concat(tokens);
         string[] core = CityCore(tokens);
         yield return string.Concat(core);
-        string[] trimmed = [.. core.Where(static t => t.Length > 1 && t is not ("sr" or "jr" or "i" or "ii"))];
+        // Middle initials and Sr./Jr. may be left out; a roman numeral may not ("Tagoloan II" is not "Tagoloan").
+        string[] trimmed = [.. core.Where(static t => (t.Length > 1 || t == "i") && t is not ("sr" or "jr"))];
         if (trimmed.Length > 0)
         {
             yield return string.Concat(trimmed);
@@ -247,6 +337,16 @@ internal sealed class PsgcIndex
     private static Stream Open(string name) =>
         typeof(PsgcIndex).Assembly.GetManifestResourceStream("Lakehouse.Geo.Data." + name)
         ?? throw new InvalidOperationException("Embedded PSGC resource missing: " + name);
+
+    private static void AddDeletion(Dictionary<string, HashSet<string>> map, string variant, string key)
+    {
+        if (!map.TryGetValue(variant, out HashSet<string>? set))
+        {
+            map[variant] = set = [];
+        }
+
+        set.Add(key);
+    }
 
     private static void AddUnique(Dictionary<string, int> map, string key, int value)
     {

@@ -28,6 +28,7 @@ internal static class ShortForms
         ("Trece", "0402122000"), ("GenTri", "0402108000"), ("Gen Trias", "0402108000"),
         ("Montalban", "0405808000"), ("Marbel", "1206306000"), ("Boracay", "0600412000"),
         ("Cubao", "1381300000"), ("Diliman", "1381300000"), ("Fairview", "1381300000"), ("Alabang", "1380800000"),
+        ("IGaCoS", "1102317000"), ("CSFP", "0305416000"), ("SJDM", "0301420000"),
     ];
 
     /// <summary>Region labels beyond the table's aliases (Filipino names, common short forms).</summary>
