@@ -9,13 +9,14 @@ namespace Lakehouse.Cli;
 internal static class PsgcCommands
 {
     private static readonly string[] s_added =
-        ["status", "region_code", "province_code", "citymun_code", "region_name", "province_name", "citymun_name", "confidence"];
+        ["status", "region_code", "province_code", "citymun_code", "region_name", "province_name", "citymun_name", "confidence",
+            "barangay_code", "barangay_name", "reason", "candidates"];
 
     public static Command Create()
     {
-        var input = new Option<string>("--input", "-i") { Description = "CSV with a header holding region, province and/or city columns ('-' or omitted: standard input)." };
+        var input = new Option<string>("--input", "-i") { Description = "CSV with a header holding region, province, city and/or barangay columns ('-' or omitted: standard input)." };
         var output = new Option<string>("--output", "-o") { Description = "Where to write the CSV with the PSGC columns added ('-' or omitted: standard output)." };
-        var resolve = new Command("resolve", $"Resolve messy region/province/city columns to PSGC codes ({PsgcResolver.PsgcVersion}).")
+        var resolve = new Command("resolve", $"Resolve messy region/province/city/barangay columns to PSGC codes ({PsgcResolver.PsgcVersion}).")
         {
             input,
             output,
@@ -77,6 +78,12 @@ internal static class PsgcCommands
             city = Find("municipality");
         }
 
+        int barangay = Find("barangay");
+        if (barangay < 0)
+        {
+            barangay = Find("brgy");
+        }
+
         if (region < 0 && province < 0 && city < 0)
         {
             throw new InvalidDataException("the header has none of the columns region, province, city");
@@ -89,7 +96,9 @@ internal static class PsgcCommands
             cancellationToken.ThrowIfCancellationRequested();
             string[] record = [.. Enumerable.Range(0, header.Length).Select(i => csvIn.GetString(i))];
             string? Get(int i) => i >= 0 ? record[i] : null;
-            PlaceResolution r = resolver.Resolve(Get(region), Get(province), Get(city));
+            PlaceResolution r = barangay >= 0
+                ? resolver.Resolve(Get(region), Get(province), Get(city), Get(barangay))
+                : resolver.Resolve(Get(region), Get(province), Get(city));
             foreach (string field in record)
             {
                 csvOut.WriteField(field);
@@ -103,6 +112,10 @@ internal static class PsgcCommands
             csvOut.WriteField(r.ProvinceName ?? "");
             csvOut.WriteField(r.CityMunicipalityName ?? "");
             csvOut.WriteField(r.Confidence.ToString("0.###", CultureInfo.InvariantCulture));
+            csvOut.WriteField(r.BarangayCode ?? "");
+            csvOut.WriteField(r.BarangayName ?? "");
+            csvOut.WriteField(r.Reason ?? "");
+            csvOut.WriteField(string.Join(';', r.Candidates.Select(c => c.Code)));
             await csvOut.EndRecordAsync(cancellationToken).ConfigureAwait(false);
             rows++;
         }
