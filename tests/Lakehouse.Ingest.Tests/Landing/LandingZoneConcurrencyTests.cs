@@ -1,4 +1,3 @@
-using System.Text;
 using Lakehouse.Testing;
 
 namespace Lakehouse.Ingest.Tests;
@@ -6,24 +5,9 @@ namespace Lakehouse.Ingest.Tests;
 /// <summary>Several hosts loading one landing zone at once (own database: it counts every row).</summary>
 public sealed class LandingZoneConcurrencyTests(PostgresDatabase db) : IClassFixture<PostgresDatabase>, IDisposable
 {
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "lh-landing-" + Guid.NewGuid().ToString("N")[..8]);
+    private readonly LandingFolder _zone = new();
 
-    public void Dispose()
-    {
-        if (Directory.Exists(_root))
-        {
-            Directory.Delete(_root, recursive: true);
-        }
-    }
-
-    private void Write(string relative, params string[] lines)
-    {
-        string path = Path.Combine(_root, relative);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        File.WriteAllText(path, string.Join("\n", lines) + "\n", new UTF8Encoding(false));
-    }
-
-    private static string Event(int n) => $$"""{"store_id":"s{{n % 3}}","transaction_id":"t{{n}}","peso_value":{{n}}}""";
+    public void Dispose() => _zone.Dispose();
 
     [Fact]
     public async Task LoadAsync_by_four_hosts_at_once_loads_each_file_exactly_once_and_counts_its_lines_once()
@@ -31,11 +15,11 @@ public sealed class LandingZoneConcurrencyTests(PostgresDatabase db) : IClassFix
         await IngestSchema.MigrateAsync(db.DataSource);
         for (int f = 0; f < 12; f++)
         {
-            Write($"2026-11-22/pi5-host/f{f:D2}.jsonl", [.. Enumerable.Range(10_000 + f * 200, 200).Select(Event), "not json"]);
+            _zone.Write($"2026-11-22/pi5-host/f{f:D2}.jsonl", [.. Enumerable.Range(10_000 + f * 200, 200).Select(LandingFolder.Event), "not json"]);
         }
 
         LandingZoneResult[] results = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() =>
-            new LandingZoneLoader(db.DataSource, new BronzeLoader(db.DataSource), new LandingZoneOptions { Root = _root }).LoadAsync())));
+            new LandingZoneLoader(db.DataSource, new BronzeLoader(db.DataSource), new LandingZoneOptions { Root = _zone.Root }).LoadAsync())));
 
         Assert.Equal(12, results.Sum(r => r.FilesLoaded));
         Assert.All(results, r => Assert.Equal(12, r.FilesLoaded + r.FilesSkipped));

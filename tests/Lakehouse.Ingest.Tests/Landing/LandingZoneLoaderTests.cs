@@ -1,44 +1,28 @@
-using System.Text;
 using Lakehouse.Testing;
 
 namespace Lakehouse.Ingest.Tests;
 
 public sealed class LandingZoneLoaderTests(PostgresDatabase db) : IClassFixture<PostgresDatabase>, IDisposable
 {
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "lh-landing-" + Guid.NewGuid().ToString("N")[..8]);
+    private readonly LandingFolder _zone = new();
 
-    public void Dispose()
-    {
-        if (Directory.Exists(_root))
-        {
-            Directory.Delete(_root, recursive: true);
-        }
-    }
-
-    private void Write(string relative, params string[] lines)
-    {
-        string path = Path.Combine(_root, relative);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        File.WriteAllText(path, string.Join("\n", lines) + "\n", new UTF8Encoding(false));
-    }
-
-    private static string Event(int n) => $$"""{"store_id":"s{{n % 3}}","transaction_id":"t{{n}}","peso_value":{{n}}}""";
+    public void Dispose() => _zone.Dispose();
 
     [Fact]
     public async Task LoadAsync_loads_each_file_once_reloads_changed_content_and_reports_bad_paths()
     {
         await IngestSchema.MigrateAsync(db.DataSource);
-        Write("2026-11-21/pi5-0001/a.jsonl", Event(1), Event(2));
-        Write("2026-11-21/pi5-0002/b.jsonl", Event(3), "bad");
-        Write("2026-13-01/pi5-0001/c.jsonl", Event(4));
-        Write("stray.jsonl", Event(5));
-        Write("2026-11-21/pi5-0001/notes.txt", "ignored");
+        _zone.Write("2026-11-21/pi5-0001/a.jsonl", LandingFolder.Event(1), LandingFolder.Event(2));
+        _zone.Write("2026-11-21/pi5-0002/b.jsonl", LandingFolder.Event(3), "bad");
+        _zone.Write("2026-13-01/pi5-0001/c.jsonl", LandingFolder.Event(4));
+        _zone.Write("stray.jsonl", LandingFolder.Event(5));
+        _zone.Write("2026-11-21/pi5-0001/notes.txt", "ignored");
         var bronze = new BronzeLoader(db.DataSource);
-        var loader = new LandingZoneLoader(db.DataSource, bronze, new LandingZoneOptions { Root = _root });
+        var loader = new LandingZoneLoader(db.DataSource, bronze, new LandingZoneOptions { Root = _zone.Root });
 
         LandingZoneResult first = await loader.LoadAsync();
-        LandingZoneResult second = await new LandingZoneLoader(db.DataSource, new BronzeLoader(db.DataSource), new LandingZoneOptions { Root = _root }).LoadAsync();
-        Write("2026-11-21/pi5-0001/a.jsonl", Event(1), Event(2), Event(6));
+        LandingZoneResult second = await new LandingZoneLoader(db.DataSource, new BronzeLoader(db.DataSource), new LandingZoneOptions { Root = _zone.Root }).LoadAsync();
+        _zone.Write("2026-11-21/pi5-0001/a.jsonl", LandingFolder.Event(1), LandingFolder.Event(2), LandingFolder.Event(6));
         LandingZoneResult third = await loader.LoadAsync();
 
         Assert.Equal((2, 0), (first.FilesLoaded, first.FilesSkipped));
