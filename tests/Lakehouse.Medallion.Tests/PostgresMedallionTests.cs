@@ -51,6 +51,32 @@ public sealed class PostgresMedallionTests(PostgresDatabase db) : IClassFixture<
     }
 
     [Fact]
+    public async Task Amounts_beyond_what_gold_can_add_are_quarantined_alike_in_both_engines_and_the_pass_goes_on()
+    {
+        List<BronzeRow> rows = BronzeCorpus.Generate(seed: 13, count: 60);
+        long id = rows.Max(r => r.Id);
+        string[] huge =
+        [
+            """{"store_id":"S9","transaction_id":"huge-peso","peso_value":9e27}""",
+            """{"store_id":"S9","transaction_id":"huge-line","peso_value":1,"items":[{"sku":"P1","qty":1e20,"unit_price":1e20}]}""",
+            """{"store_id":"S9","transaction_id":"huge-units","peso_value":1,"items":[{"sku":"P1","qty":1e16,"unit_price":0}]}""",
+        ];
+        rows.AddRange(huge.Select((raw, i) => InMemoryMedallionTests.Row(id + 1 + i, raw)));
+        var memory = new InMemoryMedallion(BronzeCorpus.Resolve, TestKeys.Options());
+        memory.Process(rows);
+        await InsertBronzeAsync(rows);
+
+        await Runner().RunAsync();
+
+        MedallionSnapshot inMemory = memory.Snapshot();
+        Assert.Equal(["huge-line", "huge-peso", "huge-units"],
+            inMemory.Quarantine.Where(q => q.Reason == "amount_out_of_range").Select(q => q.TransactionId).Order(StringComparer.Ordinal));
+        Assert.DoesNotContain(inMemory.Silver, s => s.StoreId == "S9");
+        Assert.Equal(SnapshotText.Of(inMemory), SnapshotText.Of(await Runner().ReadSnapshotAsync()));
+        Assert.Equal(3L, await db.ScalarAsync<long>("SELECT count(*) FROM scout.silver_quarantine WHERE reason = 'amount_out_of_range'"));
+    }
+
+    [Fact]
     public async Task Gold_equals_an_independent_query_over_silver_to_the_centavo()
     {
         await InsertBronzeAsync(BronzeCorpus.Generate(seed: 11, count: 500));

@@ -37,6 +37,14 @@ internal sealed class SilverTransformer(PlaceResolver? resolver, BrandNormalizer
     /// <summary>Rows the fast event reader handed to the document-based parse (for tests).</summary>
     internal long ParseFallbacks => _reader.Fallbacks;
 
+    // Bronze keeps any amount the contract allows (up to 10^28); silver takes one transaction's amounts up to 10^15
+    // pesos or units, so that gold can add ~10^13 of them without leaving decimal's range (either engine), and
+    // quarantines the rest with reason amount_out_of_range.
+    internal const decimal MaxAmount = 1_000_000_000_000_000m;
+
+    private static QuarantinedEvent OutOfRange(BronzeRow row, ParsedEvent e, string why) =>
+        new(row.Id, row.StoreId, e.TransactionId, "amount_out_of_range", "the transaction cannot be aggregated: " + why);
+
     public (SilverTransaction? Silver, QuarantinedEvent? Quarantined) Transform(BronzeRow row, string tenantId, bool storeRegistered) =>
         Transform(row, tenantId, storeRegistered, captureContact: false, out _);
 
@@ -65,15 +73,27 @@ internal sealed class SilverTransformer(PlaceResolver? resolver, BrandNormalizer
 
         SilverLineItem[] lines = e.ItemCount == 0 ? [] : new SilverLineItem[e.ItemCount];
         decimal gross = 0m, discount = 0m, units = 0m;
-        for (int i = 0; i < e.ItemCount; i++)
+        try
         {
-            ref readonly ParsedItem item = ref e.Items[i];
-            string productId = item.ProductId ?? item.Sku ?? "unknown";
-            decimal amount = item.Qty * item.UnitPrice;
-            lines[i] = new SilverLineItem(i + 1, productId, Brand(item.Brand), item.Category, item.Qty, item.UnitPrice, amount, item.Discount);
-            gross += amount;
-            discount += item.Discount;
-            units += item.Qty;
+            for (int i = 0; i < e.ItemCount; i++)
+            {
+                ref readonly ParsedItem item = ref e.Items[i];
+                string productId = item.ProductId ?? item.Sku ?? "unknown";
+                decimal amount = item.Qty * item.UnitPrice;
+                lines[i] = new SilverLineItem(i + 1, productId, Brand(item.Brand), item.Category, item.Qty, item.UnitPrice, amount, item.Discount);
+                gross += amount;
+                discount += item.Discount;
+                units += item.Qty;
+            }
+        }
+        catch (OverflowException)
+        {
+            return (null, OutOfRange(row, e, "its line amounts overflow a decimal"));
+        }
+
+        if (Math.Abs(e.PesoValue) > MaxAmount || Math.Abs(gross) > MaxAmount || Math.Abs(discount) > MaxAmount || Math.Abs(units) > MaxAmount)
+        {
+            return (null, OutOfRange(row, e, "peso_value, the item total, discount or units exceed 10^15"));
         }
 
         if (lines.Length == 0)
