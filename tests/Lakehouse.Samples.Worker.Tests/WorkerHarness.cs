@@ -150,6 +150,17 @@ internal static class WorkerHarness
         return engine.Snapshot();
     }
 
+    /// <summary>Waits for the watermark to reach the last bronze row, then asserts every bronze row is in silver or
+    /// quarantine and the database equals the in-memory recompute.</summary>
+    public static async Task AssertCaughtUpWithNothingLostAsync(PostgresDatabase db)
+    {
+        await WaitForGoldToCatchUpAsync(db);
+        long bronze = await db.ScalarAsync<long>("SELECT count(*) FROM scout.bronze_transactions");
+        Assert.Equal(bronze, await db.ScalarAsync<long>(
+            "SELECT (SELECT count(*) FROM scout.silver_transactions) + (SELECT count(*) FROM scout.silver_quarantine)"));
+        await AssertEqualsRecomputeAsync(db);
+    }
+
     /// <summary>Asserts silver, quarantine and every gold table of the database equal the in-memory recompute.</summary>
     public static async Task AssertEqualsRecomputeAsync(PostgresDatabase db)
     {

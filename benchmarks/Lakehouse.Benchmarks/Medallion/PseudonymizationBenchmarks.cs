@@ -70,25 +70,16 @@ public class PseudonymizationBenchmarks
     }
 
     [Benchmark(OperationsPerInvoke = Count)]
-    public int TryPseudonymizeMixed()
-    {
-        Span<char> destination = stackalloc char[CustomerPseudonymizer.MaxLength];
-        int sum = 0;
-        foreach (string id in _ids)
-        {
-            _pseudonymizer.TryPseudonymize("tenant-a", id, destination, out int written);
-            sum += written;
-        }
-
-        return sum;
-    }
+    public int TryPseudonymizeMixed() => PseudonymizeAll(_ids);
 
     [Benchmark(OperationsPerInvoke = Count)]
-    public int TryPseudonymizeMobilesFastPath()
+    public int TryPseudonymizeMobilesFastPath() => PseudonymizeAll(_mobiles);
+
+    private int PseudonymizeAll(string[] ids)
     {
         Span<char> destination = stackalloc char[CustomerPseudonymizer.MaxLength];
         int sum = 0;
-        foreach (string id in _mobiles)
+        foreach (string id in ids)
         {
             _pseudonymizer.TryPseudonymize("tenant-a", id, destination, out int written);
             sum += written;

@@ -142,13 +142,10 @@ public sealed class IpaiWebhookVerifier
             throw new ArgumentException("the timestamp is not canonical Unix seconds; verify the delivery first.", nameof(timestampHeader));
         }
 
-        int length = timestamp.Length + 1 + body.Length;
-        Span<byte> content = WebhookHeaders.Rent(length, stackalloc byte[WebhookHeaders.StackContentLimit], out byte[]? rented);
+        Span<byte> content = WebhookHeaders.Rent(timestamp.Length + 1 + body.Length, stackalloc byte[WebhookHeaders.StackContentLimit], out byte[]? rented);
         try
         {
-            int written = WebhookHeaders.WriteAscii(timestamp, content);
-            content[written++] = (byte)'.';
-            body.CopyTo(content[written..]);
+            WriteSignedContent(timestamp, body, content);
             Span<byte> identity = stackalloc byte[DigestSize];
             HMACSHA256.HashData(_keys[0], content, identity);
             return _replayCache.TryRecord(identity, _timeProvider.GetUtcNow(), _retention);
@@ -159,6 +156,15 @@ public sealed class IpaiWebhookVerifier
         }
     }
 
+    /// <summary>Writes the signed content <c>"{timestamp}." + body</c> into <paramref name="content"/> (sized for it).</summary>
+    private static void WriteSignedContent(ReadOnlySpan<char> timestamp, ReadOnlySpan<byte> body, Span<byte> content)
+    {
+        // Only ASCII reaches here: canonical digits, and around them (raw spelling) space, tab, CR or LF.
+        int written = WebhookHeaders.WriteAscii(timestamp, content);
+        content[written++] = (byte)'.';
+        body.CopyTo(content[written..]);
+    }
+
     /// <summary>
     /// Whether any usable entry is the HMAC of <c>"{timestamp}." + body</c> under any active secret (each compared in
     /// constant time); writes the HMAC under the first secret into <paramref name="identity"/> unless it is empty.
@@ -166,14 +172,10 @@ public sealed class IpaiWebhookVerifier
     private bool MatchesContent(
         ReadOnlySpan<char> timestamp, ReadOnlySpan<byte> body, ReadOnlySpan<byte> decoded, int usable, ReadOnlySpan<char> signatures, Span<byte> identity)
     {
-        int length = timestamp.Length + 1 + body.Length;
-        Span<byte> content = WebhookHeaders.Rent(length, stackalloc byte[WebhookHeaders.StackContentLimit], out byte[]? rented);
+        Span<byte> content = WebhookHeaders.Rent(timestamp.Length + 1 + body.Length, stackalloc byte[WebhookHeaders.StackContentLimit], out byte[]? rented);
         try
         {
-            // Only ASCII reaches here: canonical digits, and around them (raw spelling) space, tab, CR or LF.
-            int written = WebhookHeaders.WriteAscii(timestamp, content);
-            content[written++] = (byte)'.';
-            body.CopyTo(content[written..]);
+            WriteSignedContent(timestamp, body, content);
 
             Span<byte> digest = stackalloc byte[DigestSize];
             bool matched = false;

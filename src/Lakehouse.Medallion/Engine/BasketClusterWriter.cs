@@ -109,10 +109,10 @@ internal static class BasketClusterWriter
     public static async Task<BasketClusteringResult> ReadAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
         var assignments = new List<BasketAssignment>();
-        await ForEachAsync(connection, "SELECT store_id, transaction_id, tenant_id, cluster_id FROM scout.platinum_basket_clusters", r =>
+        await MedallionReader.ForEachAsync(connection, "SELECT store_id, transaction_id, tenant_id, cluster_id FROM scout.platinum_basket_clusters", r =>
             assignments.Add(new BasketAssignment(r.GetString(0), r.GetString(1), r.GetString(2), r.GetInt32(3))), cancellationToken).ConfigureAwait(false);
         var profiles = new List<BasketClusterProfile>();
-        await ForEachAsync(connection, """
+        await MedallionReader.ForEachAsync(connection, """
             SELECT tenant_id, cluster_id, label, transactions, transaction_share, sales, sales_share, avg_peso_value, avg_items,
                    beverages_share, snacks_share, personal_care_share, household_share, tobacco_share, other_category_share,
                    dominant_categories, typical_hour, cash_share, gcash_share, maya_share, card_share, other_payment_share,
@@ -120,7 +120,7 @@ internal static class BasketClusterWriter
             FROM scout.platinum_basket_cluster_profiles
             """, r => profiles.Add(ReadProfile(r)), cancellationToken).ConfigureAwait(false);
         var segments = new List<CustomerSegment>();
-        await ForEachAsync(connection, """
+        await MedallionReader.ForEachAsync(connection, """
             SELECT customer_id, tenant_id, rfm_segment, basket_cluster, basket_label, basket_share, segment, as_of_date
             FROM scout.platinum_customer_segments
             """, r => segments.Add(new CustomerSegment(r.GetString(0), r.GetString(1), r.GetString(2), r.GetInt32(3), r.GetString(4),
@@ -167,15 +167,4 @@ internal static class BasketClusterWriter
         CampaignShare = r.GetDecimal(22),
         AsOfDate = r.GetFieldValue<DateOnly>(23),
     };
-
-    private static async Task ForEachAsync(NpgsqlConnection connection, string sql, Action<NpgsqlDataReader> row, CancellationToken cancellationToken)
-    {
-        using var command = new NpgsqlCommand(sql, connection);
-        NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        await using ConfiguredAsyncDisposable scope = reader.ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            row(reader);
-        }
-    }
 }
