@@ -187,9 +187,12 @@ public sealed class PiProcess(IReadOnlyDictionary<string, string> settings, stri
             .Any(f => f.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".ndjson", StringComparison.OrdinalIgnoreCase));
         bool spoolEmpty = !Directory.Exists(spoolPath)
             || (!Directory.EnumerateFiles(spoolPath, "*.jsonl").Any()
-                && Directory.EnumerateFiles(spoolPath, "*.open").All(f => new FileInfo(f).Length == 0));
+                && Directory.EnumerateFiles(spoolPath, "*.open").All(IsEmptyFile));
         return inboxEmpty && spoolEmpty;
     }
+
+    // A segment renamed (sealed) between the listing and this look is not empty: the next poll sees it as sealed.
+    private static bool IsEmptyFile(string path) => new FileInfo(path) is { Exists: true, Length: 0 };
 
     /// <summary>Polls <paramref name="condition"/> until it holds; throws <see cref="TimeoutException"/> (with the Pi's output) after <paramref name="timeout"/>.</summary>
     public static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what, PiProcess? pi = null)
